@@ -1,0 +1,145 @@
+"""Engine overhead and small-network speed, numnet against NumPy and PyTorch, in one run.
+
+    python benchmarks/bench_engine.py [--repeats 7] [--threads 1]
+
+1. Overhead of one small Tensor op over the same raw NumPy op (target < 3 µs).
+2. Forward + backward of a 2-8-8-2 tanh MLP with cross-entropy on a batch of
+   32, numnet against PyTorch eager (target: numnet at least 3x faster).
+
+Timings interleave the contestants and report the best of ``--repeats``
+rounds, so a noisy neighbour hurts both alike. Both run on the same number of
+BLAS/intra-op threads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+import numnet as nn
+import numnet.functional as F
+
+try:
+    import torch
+except ImportError:  # the comparison is skipped, the numnet figures still print
+    torch = None
+
+
+def per_call_us(fn, calls: int) -> float:
+    start = time.perf_counter()
+    for _ in range(calls):
+        fn()
+    return (time.perf_counter() - start) / calls * 1e6
+
+
+def interleaved(contestants: dict, calls: int, repeats: int) -> dict[str, float]:
+    """Best-of-rounds µs per call of each contestant, the rounds alternating between them."""
+    for fn in contestants.values():
+        per_call_us(fn, max(calls // 10, 1))  # warm-up
+    rounds: dict[str, list[float]] = {name: [] for name in contestants}
+    for _ in range(repeats):
+        for name, fn in contestants.items():
+            rounds[name].append(per_call_us(fn, calls))
+    return {name: min(times) for name, times in rounds.items()}
+
+
+def op_overhead(repeats: int) -> None:
+    rng = np.random.default_rng(0)
+    a_np = rng.standard_normal((32, 8)).astype(np.float32)
+    b_np = rng.standard_normal((32, 8)).astype(np.float32)
+    w_np = rng.standard_normal((8, 8)).astype(np.float32)
+    a, b, w = nn.Tensor(a_np), nn.Tensor(b_np), nn.Tensor(w_np)
+    ag, bg = nn.Tensor(a_np, requires_grad=True), nn.Tensor(b_np, requires_grad=True)
+    cases = {
+        "add": (lambda: a_np + b_np, lambda: a + b, lambda: ag + bg),
+        "mul": (lambda: a_np * b_np, lambda: a * b, lambda: ag * bg),
+        "matmul": (lambda: a_np @ w_np, lambda: a @ w, lambda: ag @ w),
+        "sum": (lambda: a_np.sum(), lambda: a.sum(), lambda: ag.sum()),
+        "tanh": (lambda: np.tanh(a_np), lambda: F.tanh(a), lambda: F.tanh(ag)),
+    }
+    print("1. Overhead of one Tensor op on (32, 8) float32 over raw NumPy (target < 3 µs)")
+    print(f"   {'op':<8}{'numpy µs':>10}{'tensor µs':>11}{'overhead':>10}{'with grad':>11}{'overhead':>10}")
+    for name, (raw, plain, graph) in cases.items():
+        t = interleaved({"raw": raw, "plain": plain, "graph": graph}, 20000, repeats)
+        print(
+            f"   {name:<8}{t['raw']:>10.2f}{t['plain']:>11.2f}{t['plain'] - t['raw']:>10.2f}"
+            f"{t['graph']:>11.2f}{t['graph'] - t['raw']:>10.2f}"
+        )
+
+
+def mlp_numnet(x: np.ndarray, y: np.ndarray, weights: list[np.ndarray]):
+    params = [nn.Tensor(w.copy(), requires_grad=True) for w in weights]
+    x_t = nn.Tensor(x)
+    w1, b1, w2, b2, w3, b3 = params
+
+    def step():
+        for p in params:
+            p.grad = None
+        h = F.tanh(F.linear(x_t, w1, b1))
+        h = F.tanh(F.linear(h, w2, b2))
+        loss = F.cross_entropy(F.linear(h, w3, b3), y)
+        loss.backward()
+        return loss
+
+    return step, params
+
+
+def mlp_torch(x: np.ndarray, y: np.ndarray, weights: list[np.ndarray]):
+    params = [torch.tensor(w, requires_grad=True) for w in weights]
+    x_t, y_t = torch.from_numpy(x), torch.from_numpy(y)
+    w1, b1, w2, b2, w3, b3 = params
+
+    def step():
+        for p in params:
+            p.grad = None
+        h = torch.tanh(x_t @ w1 + b1)
+        h = torch.tanh(h @ w2 + b2)
+        loss = torch.nn.functional.cross_entropy(h @ w3 + b3, y_t)
+        loss.backward()
+        return loss
+
+    return step, params
+
+
+def small_mlp(repeats: int) -> None:
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((32, 2)).astype(np.float32)
+    y = rng.integers(0, 2, 32)
+    sizes = [(2, 8), (8,), (8, 8), (8,), (8, 2), (2,)]
+    weights = [rng.standard_normal(s).astype(np.float32) * 0.5 for s in sizes]
+    ours, our_params = mlp_numnet(x, y, weights)
+    contestants = {"numnet": ours}
+    if torch is not None:
+        theirs, their_params = mlp_torch(x, y, weights)
+        ours(), theirs()
+        for mine, other in zip(our_params, their_params):  # same computation, same numbers
+            np.testing.assert_allclose(mine.grad, other.grad.numpy(), rtol=1e-4, atol=1e-6)
+        contestants["torch"] = theirs
+    t = interleaved(contestants, 3000, repeats)
+    print("\n2. Forward + backward, 2-8-8-2 tanh MLP, cross-entropy, batch 32, float32")
+    print(f"   numnet  {t['numnet']:8.1f} µs/step")
+    if torch is not None:
+        print(f"   torch   {t['torch']:8.1f} µs/step   (torch {torch.__version__})")
+        print(f"   numnet is {t['torch'] / t['numnet']:.2f}x faster than PyTorch eager (target ≥ 3x)")
+    else:
+        print("   torch not installed: no comparison (pip install torch==2.13.0)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--threads", type=int, default=1)
+    args = parser.parse_args()
+    if torch is not None:
+        torch.set_num_threads(args.threads)
+    with threadpool_limits(args.threads):
+        print(f"numnet {nn.__version__}, numpy {np.__version__}, {args.threads} thread(s)\n")
+        op_overhead(args.repeats)
+        small_mlp(args.repeats)
+
+
+if __name__ == "__main__":
+    main()

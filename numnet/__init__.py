@@ -1,0 +1,62 @@
+"""numnet: neural networks from first principles on NumPy.
+
+The engine is :class:`Tensor` (reverse-mode autodiff, :mod:`numnet.tensor`),
+its operations (:mod:`numnet.ops`), activations and losses
+(:mod:`numnet.functional`), and :func:`gradcheck` to verify any gradient
+against finite differences.
+
+>>> import numnet as nn
+>>> import numnet.functional as F
+>>> x = nn.Tensor([[1.0, 2.0]])
+>>> W = nn.Tensor([[0.5], [-0.25]], requires_grad=True)
+>>> loss = F.mse_loss(x @ W, nn.Tensor([[1.0]]))
+>>> loss.backward()
+>>> W.grad.ravel().tolist()
+[-2.0, -4.0]
+"""
+
+__version__ = "0.1.0"
+
+from numnet import ops  # noqa: E402  (binds operators to Tensor)
+from numnet import functional  # noqa: E402
+from numnet.autograd import (  # noqa: E402
+    AnomalyError,
+    detect_anomaly,
+    enable_grad,
+    is_grad_enabled,
+    no_grad,
+)
+from numnet.gradcheck import GradcheckError, gradcheck  # noqa: E402
+from numnet.ops import (  # noqa: E402
+    abs,
+    clip,
+    concatenate,
+    exp,
+    log,
+    matmul,
+    maximum,
+    minimum,
+    sqrt,
+    stack,
+    where,
+)
+from numnet.tensor import (  # noqa: E402
+    Tensor,
+    get_default_dtype,
+    ones,
+    ones_like,
+    rand,
+    randn,
+    set_default_dtype,
+    tensor,
+    zeros,
+    zeros_like,
+)
+
+__all__ = [
+    "__version__", "Tensor", "tensor", "zeros", "ones", "zeros_like", "ones_like", "randn", "rand",
+    "get_default_dtype", "set_default_dtype", "no_grad", "enable_grad", "is_grad_enabled",
+    "detect_anomaly", "AnomalyError", "gradcheck", "GradcheckError", "functional", "ops",
+    "abs", "clip", "concatenate", "exp", "log", "matmul", "maximum", "minimum", "sqrt", "stack",
+    "where",
+]  # fmt: skip
