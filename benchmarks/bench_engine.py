@@ -61,12 +61,13 @@ def op_overhead(repeats: int) -> None:
         "tanh": (lambda: np.tanh(a_np), lambda: F.tanh(a), lambda: F.tanh(ag)),
     }
     print("1. Overhead of one Tensor op on (32, 8) float32 over raw NumPy (target < 3 µs)")
-    print(f"   {'op':<8}{'numpy µs':>10}{'tensor µs':>11}{'overhead':>10}{'with grad':>11}{'overhead':>10}")
+    header = ("op", "numpy µs", "tensor µs", "overhead", "with grad", "overhead")
+    print("   " + "".join(f"{h:>11}" if i else f"{h:<8}" for i, h in enumerate(header)))
     for name, (raw, plain, graph) in cases.items():
         t = interleaved({"raw": raw, "plain": plain, "graph": graph}, 20000, repeats)
         print(
-            f"   {name:<8}{t['raw']:>10.2f}{t['plain']:>11.2f}{t['plain'] - t['raw']:>10.2f}"
-            f"{t['graph']:>11.2f}{t['graph'] - t['raw']:>10.2f}"
+            f"   {name:<8}{t['raw']:>11.2f}{t['plain']:>11.2f}{t['plain'] - t['raw']:>11.2f}"
+            f"{t['graph']:>11.2f}{t['graph'] - t['raw']:>11.2f}"
         )
 
 
@@ -123,7 +124,9 @@ def small_mlp(repeats: int) -> None:
     print(f"   numnet  {t['numnet']:8.1f} µs/step")
     if torch is not None:
         print(f"   torch   {t['torch']:8.1f} µs/step   (torch {torch.__version__})")
-        print(f"   numnet is {t['torch'] / t['numnet']:.2f}x faster than PyTorch eager (target ≥ 3x)")
+        print(
+            f"   numnet is {t['torch'] / t['numnet']:.2f}x faster than PyTorch eager (target ≥ 3x)"
+        )
     else:
         print("   torch not installed: no comparison (pip install torch==2.13.0)")
 

@@ -17,8 +17,10 @@ against finite differences.
 
 __version__ = "0.1.0"
 
-from numnet import ops  # noqa: E402  (binds operators to Tensor)
-from numnet import functional  # noqa: E402
+from numnet import (
+    functional,  # noqa: E402
+    ops,  # noqa: E402  (binds operators to Tensor)
+)
 from numnet.autograd import (  # noqa: E402
     AnomalyError,
     detect_anomaly,

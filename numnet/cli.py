@@ -7,8 +7,6 @@ import platform
 import sys
 from importlib import metadata
 
-import numpy as np
-
 import numnet
 
 

@@ -98,7 +98,9 @@ def prelu(x: Any, alpha: Any) -> Tensor:
     try:
         data = np.where(negative, ad * xd, xd)
     except ValueError:
-        raise ValueError(f"prelu: alpha of shape {alpha.shape} does not broadcast to {x.shape}") from None
+        data = None
+    if data is None or data.shape != xd.shape:
+        raise ValueError(f"prelu: alpha of shape {alpha.shape} does not broadcast to {x.shape}")
 
     def backward(g):
         gx = g * np.where(negative, ad, 1).astype(g.dtype) if x.requires_grad else None
@@ -180,6 +182,7 @@ def column_sum(a: np.ndarray) -> np.ndarray:
     reduction by about 2x; the result is the same up to rounding order.
     """
     return np.dot(_ones(a.shape[0], a.dtype), a)
+
 
 def linear(x: Any, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """Dense layer y = x W + b as one node.
@@ -323,7 +326,9 @@ def _class_indices(target: Any, shape: tuple[int, int]) -> np.ndarray:
     index becomes huge, so one maximum catches both ends."""
     y = target.data if isinstance(target, Tensor) else np.asarray(target)
     if y.dtype.kind not in "iu":
-        raise TypeError(f"cross_entropy: target must hold integer class indices, got dtype {y.dtype}")
+        raise TypeError(
+            f"cross_entropy: target must hold integer class indices, got dtype {y.dtype}"
+        )
     if y.shape != (shape[0],):
         raise ValueError(
             f"cross_entropy: target of shape {y.shape} for input {shape}; expected ({shape[0]},)"

@@ -6,7 +6,8 @@ central difference used here, (F(θ + Δ) − F(θ − Δ)) / 2Δ, has error O(�
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 

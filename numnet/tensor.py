@@ -14,7 +14,8 @@ backward side by side; :mod:`numnet.ops` binds them to this class.
 from __future__ import annotations
 
 import itertools
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -71,7 +72,9 @@ def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
         try:
             array = np.array(data)
         except ValueError as error:
-            raise ValueError(f"cannot make a tensor from a ragged nested sequence: {error}") from None
+            raise ValueError(
+                f"cannot make a tensor from a ragged nested sequence: {error}"
+            ) from None
         if array.dtype.kind in "USO":
             raise TypeError(
                 f"cannot make a tensor from {type(data).__name__} with elements of mixed or "
@@ -217,6 +220,12 @@ class Tensor:
         """The underlying array (shared, not copied)."""
         return self.data
 
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        """``np.asarray(t)`` gives the data (no graph), so plotting and NumPy functions work."""
+        if copy:
+            return np.array(self.data, dtype=dtype)
+        return self.data if dtype is None else self.data.astype(dtype, copy=False)
+
     def tolist(self) -> Any:
         return self.data.tolist()
 
@@ -232,7 +241,9 @@ class Tensor:
         def backward(g):
             return (g.astype(source),)
 
-        return _result(self.data.astype(dtype), (self,) if dtype.kind == "f" else (), backward, "astype")
+        return _result(
+            self.data.astype(dtype), (self,) if dtype.kind == "f" else (), backward, "astype"
+        )
 
     def float(self) -> Tensor:
         return self.astype(np.float32)
@@ -386,7 +397,9 @@ def ones_like(t: Tensor, requires_grad: bool = False) -> Tensor:
 
 
 def randn(
-    *shape: int, rng: np.random.Generator | int | None = None, dtype: Any = None,
+    *shape: int,
+    rng: np.random.Generator | int | None = None,
+    dtype: Any = None,
     requires_grad: bool = False,
 ) -> Tensor:
     """Standard normal samples from ``rng`` (a Generator or a seed)."""
@@ -395,7 +408,9 @@ def randn(
 
 
 def rand(
-    *shape: int, rng: np.random.Generator | int | None = None, dtype: Any = None,
+    *shape: int,
+    rng: np.random.Generator | int | None = None,
+    dtype: Any = None,
     requires_grad: bool = False,
 ) -> Tensor:
     """Uniform samples on [0, 1) from ``rng`` (a Generator or a seed)."""

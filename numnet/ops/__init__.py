@@ -13,6 +13,7 @@ from numnet.ops.shape import concatenate, flatten, getitem, reshape, stack, swap
 from numnet.tensor import Tensor
 
 __all__ = [
+    "arithmetic", "elementwise", "reduction", "shape",
     "add", "sub", "mul", "div", "neg", "pow", "matmul",
     "exp", "log", "sqrt", "abs", "clip", "maximum", "minimum", "where",
     "sum", "mean", "var", "max", "min",

@@ -149,7 +149,9 @@ def matmul(a: Any, b: Any) -> Tensor:
     a, b = _operands(a, b)
     ad, bd = a.data, b.data
     if ad.ndim == 0 or bd.ndim == 0:
-        raise ValueError(f"matmul needs tensors with at least 1 axis, got shapes {a.shape} and {b.shape}")
+        raise ValueError(
+            f"matmul needs tensors with at least 1 axis, got shapes {a.shape} and {b.shape}"
+        )
     inner = bd.shape[0] if bd.ndim == 1 else bd.shape[-2]
     if ad.shape[-1] != inner:
         raise ValueError(

@@ -7,7 +7,8 @@ selected positions (adding where an index repeats), or split it.
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -78,9 +79,7 @@ def _plain_index(index: Any) -> Any:
 def _is_basic(index: Any) -> bool:
     """Slices, ints, None and Ellipsis select each element at most once."""
     items = index if isinstance(index, tuple) else (index,)
-    return all(
-        i is None or i is Ellipsis or isinstance(i, (slice, int, np.integer)) for i in items
-    )
+    return all(i is None or i is Ellipsis or isinstance(i, (slice, int, np.integer)) for i in items)
 
 
 def getitem(x: Tensor, index: Any) -> Tensor:
@@ -93,7 +92,9 @@ def getitem(x: Tensor, index: Any) -> Tensor:
     try:
         data = x.data[index]
     except IndexError as error:
-        raise IndexError(f"index {index!r} is invalid for a tensor of shape {x.shape}: {error}") from None
+        raise IndexError(
+            f"index {index!r} is invalid for a tensor of shape {x.shape}: {error}"
+        ) from None
     basic = _is_basic(index)
 
     def backward(g):

@@ -1,0 +1,28 @@
+"""The README's promises: its two commands and its tour of the engine."""
+
+import re
+from pathlib import Path
+
+import numpy as np
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def test_readme_opens_with_the_two_commands():
+    commands = re.findall(r"```bash\n(.*?)```", README.read_text(), re.S)[0]
+    assert "pip install -e . && numnet train" in commands
+    assert 'pip install -e ".[test]" && pytest' in commands
+
+
+def test_tour_runs_and_learns(capsys):
+    tour = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)[0]
+    namespace: dict = {}
+    exec(compile(tour, "README tour", "exec"), namespace)
+    loss_before = namespace["loss"].item()
+    F, nn = namespace["F"], namespace["nn"]
+    X, y, W1, b1, W2 = (namespace[k] for k in ("X", "y", "W1", "b1", "W2"))
+    with nn.no_grad():
+        loss_after = F.cross_entropy(F.tanh(F.linear(X, W1, b1)) @ W2, y).item()
+    assert loss_after < loss_before  # the one gradient step went downhill
+    assert W1.grad.dtype == np.float64
+    assert capsys.readouterr().out.strip()  # it printed the loss
