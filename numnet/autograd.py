@@ -231,10 +231,10 @@ def _accumulate_leaf(leaf, g: np.ndarray, adopted: set[int]) -> None:
         leaf.grad += g
     elif (
         type(g) is np.ndarray
-        and g.flags.owndata
-        and g.flags.writeable
+        and g.base is None  # owns its memory: not a view
         and g.dtype is leaf.data.dtype
         and id(g) not in adopted
+        and g.flags.writeable
     ):
         adopted.add(id(g))
         leaf.grad = g

@@ -301,29 +301,28 @@ def cross_entropy(input: Any, target: Any, reduction: str = "mean") -> Tensor:
     if z.ndim != 2:
         raise ValueError(f"cross_entropy: input must be (n, classes) logits, got shape {z.shape}")
     y = _class_indices(target, z.shape)
-    rows = np.arange(z.shape[0])
+    n, classes = z.shape
+    picked = _row_starts(n, classes) + y  # flat index of each row's target logit
     shifted = z.data - np.maximum.reduce(z.data, axis=1, keepdims=True)
     e = np.exp(shifted)
-    total = np.dot(e, _ones(e.shape[1], e.dtype))
+    total = np.dot(e, _ones(classes, e.dtype))
     loss = np.log(total)
-    loss -= shifted[rows, y]
+    loss -= shifted.take(picked)
 
     def backward(g):
         grad = e / total[:, None]
-        grad[rows, y] -= 1
-        scale = _reduction_grad(g, z.shape[0], reduction)
-        grad *= scale[:, None] if reduction == "none" else scale
+        grad.ravel()[picked] -= 1  # a view: grad is a fresh C-ordered array
+        if reduction == "none":
+            grad *= g[:, None]
+        else:
+            grad *= float(g) / n if reduction == "mean" else float(g)
         return (grad,)
 
     return _result(_reduce(loss, reduction), (z,), backward, "cross_entropy")
 
 
-_UNSIGNED = {np.dtype(f"int{bits}"): np.dtype(f"uint{bits}") for bits in (8, 16, 32, 64)}
-
-
 def _class_indices(target: Any, shape: tuple[int, int]) -> np.ndarray:
-    """Targets checked to lie in [0, classes): viewed as unsigned, a negative
-    index becomes huge, so one maximum catches both ends."""
+    """Targets as ``intp`` indices, checked to lie in [0, classes)."""
     y = target.data if isinstance(target, Tensor) else np.asarray(target)
     if y.dtype.kind not in "iu":
         raise TypeError(
@@ -333,10 +332,24 @@ def _class_indices(target: Any, shape: tuple[int, int]) -> np.ndarray:
         raise ValueError(
             f"cross_entropy: target of shape {y.shape} for input {shape}; expected ({shape[0]},)"
         )
-    unsigned = y.view(_UNSIGNED[y.dtype]) if y.dtype.kind == "i" else y
-    if y.size and np.maximum.reduce(unsigned, axis=None) >= shape[1]:
+    y = y.astype(np.intp, copy=False)
+    # bincount rejects negative values and grows past minlength for too large ones:
+    # both ends checked in one cheap pass.
+    try:
+        in_range = len(np.bincount(y, minlength=shape[1])) == shape[1]
+    except ValueError:
+        in_range = False
+    if not in_range:
         raise _bad_class(y, shape[1])
     return y
+
+
+@functools.lru_cache(maxsize=64)
+def _row_starts(n: int, classes: int) -> np.ndarray:
+    """Flat index of the first element of each row of an (n, classes) array."""
+    starts = np.arange(0, n * classes, classes)
+    starts.flags.writeable = False
+    return starts
 
 
 def _bad_class(target: Any, classes: int) -> ValueError:

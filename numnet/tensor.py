@@ -274,7 +274,7 @@ class Tensor:
                     f"{self.shape}; reduce it first (.sum(), .mean()) or pass grad=an array of "
                     f"shape {self.shape}"
                 )
-            grad = np.ones(self.data.shape, self.data.dtype)
+            grad = np.array(1, dtype=self.data.dtype).reshape(self.data.shape)
         else:
             grad = np.array(_to_array(grad), dtype=self.data.dtype)
             if grad.shape != self.shape:

@@ -12,10 +12,10 @@ from numnet.tensor import Tensor, _result
 Axis = "int | tuple[int, ...] | None"
 
 
-def _axes(x: Tensor, axis, op: str) -> tuple[int, ...]:
-    """``axis`` as a tuple of non-negative ints; every axis when None."""
+def _axes(x: Tensor, axis, op: str) -> tuple[int, ...] | None:
+    """``axis`` as a tuple of non-negative ints; None (every axis) stays None."""
     if axis is None:
-        return tuple(range(x.ndim))
+        return None
     axes = (axis,) if isinstance(axis, (int, np.integer)) else tuple(axis)
     normal = []
     for ax in axes:
@@ -29,10 +29,12 @@ def _axes(x: Tensor, axis, op: str) -> tuple[int, ...]:
 
 def _keep(g: np.ndarray, axes: tuple[int, ...], keepdims: bool) -> np.ndarray:
     """g with the reduced axes back as size-1 axes, ready to broadcast over the input."""
-    return g if keepdims else np.expand_dims(g, axes)
+    return g if keepdims or axes is None else np.expand_dims(g, axes)
 
 
-def _count(x: Tensor, axes: tuple[int, ...]) -> int:
+def _count(x: Tensor, axes: tuple[int, ...] | None) -> int:
+    if axes is None:
+        return x.size
     return int(np.prod([x.shape[ax] for ax in axes], dtype=np.int64))
 
 
@@ -44,7 +46,7 @@ def sum(x: Tensor, axis=None, keepdims: bool = False) -> Tensor:
     def backward(g):
         return (np.broadcast_to(_keep(g, axes, keepdims), shape),)
 
-    return _result(np.sum(x.data, axis=axes, keepdims=keepdims), (x,), backward, "sum")
+    return _result(np.add.reduce(x.data, axis=axes, keepdims=keepdims), (x,), backward, "sum")
 
 
 def mean(x: Tensor, axis=None, keepdims: bool = False) -> Tensor:
@@ -58,7 +60,8 @@ def mean(x: Tensor, axis=None, keepdims: bool = False) -> Tensor:
     def backward(g):
         return (np.broadcast_to(_keep(g, axes, keepdims) / n, shape),)
 
-    return _result(np.mean(x.data, axis=axes, keepdims=keepdims), (x,), backward, "mean")
+    data = np.add.reduce(x.data, axis=axes, keepdims=keepdims) / n
+    return _result(data, (x,), backward, "mean")
 
 
 def var(x: Tensor, axis=None, keepdims: bool = False, ddof: int = 0) -> Tensor:
