@@ -40,9 +40,11 @@ def interleaved(contestants: dict, calls: int, repeats: int) -> dict[str, float]
     for fn in contestants.values():
         per_call_us(fn, max(calls // 10, 1))  # warm-up
     rounds: dict[str, list[float]] = {name: [] for name in contestants}
+    order = list(contestants)
     for _ in range(repeats):
-        for name, fn in contestants.items():
-            rounds[name].append(per_call_us(fn, calls))
+        for name in order:
+            rounds[name].append(per_call_us(contestants[name], calls))
+        order.reverse()  # whoever runs second in a round gets warmer caches: take turns
     return {name: min(times) for name, times in rounds.items()}
 
 

@@ -671,3 +671,62 @@ def test_dropout_gradient_follows_mask():
     y.sum().backward()
     np.testing.assert_array_equal(x.grad, y.data)  # mask * 1/q, zeros where dropped
     assert set(np.unique(y.data)) == {0.0, 2.0}
+
+
+# ---------------------------------------------------------------- gradient ownership
+# Leaves may adopt a freshly computed gradient array instead of copying it; these
+# tests pin down that no two .grad arrays ever share memory and all are writeable.
+def _two_leaves(shape=(3, 2)):
+    rng = np.random.default_rng(0)
+    return (
+        nn.Tensor(rng.standard_normal(shape), requires_grad=True),
+        nn.Tensor(rng.standard_normal(shape), requires_grad=True),
+    )
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda a, b: (a + b).sum(),  # add hands one gradient array to both inputs
+        lambda a, b: (a.reshape(6) + b.reshape(6)).sum(),  # views of one array
+        lambda a, b: (a - b).sum() + (a * b).sum(),
+        lambda a, b: nn.concatenate([a, b]).sum(),  # np.split views
+        lambda a, b: nn.stack([a, b]).mean(),
+        lambda a, b: (a.T + b.T).sum(),
+    ],
+)
+def test_leaf_gradients_never_share_memory_and_are_writeable(build):
+    a, b = _two_leaves()
+    build(a, b).backward()
+    assert not np.shares_memory(a.grad, b.grad)
+    assert a.grad.flags.writeable and b.grad.flags.writeable
+    before_b = b.grad.copy()
+    a.grad += 1.0  # an optimizer clipping or decaying a.grad in place
+    np.testing.assert_array_equal(b.grad, before_b)
+
+
+def test_accumulation_into_an_adopted_gradient_leaves_other_leaves_alone():
+    a, b = _two_leaves()
+    for _ in range(2):
+        (a + b).sum().backward()
+    np.testing.assert_array_equal(a.grad, np.full(a.shape, 2.0))
+    np.testing.assert_array_equal(b.grad, np.full(b.shape, 2.0))
+
+
+def test_user_supplied_grad_is_not_adopted():
+    a, _ = _two_leaves()
+    upstream = np.ones(a.shape)
+    (a * 1.0).backward(upstream)
+    a.grad += 5.0
+    np.testing.assert_array_equal(upstream, np.ones(a.shape))
+    root = nn.Tensor(np.zeros(3), requires_grad=True)
+    seed = np.ones(3)
+    root.backward(seed)  # a leaf as the root gets a copy of the given gradient too
+    root.grad += 1.0
+    np.testing.assert_array_equal(seed, np.ones(3))
+
+
+def test_leaf_gradient_has_the_leaf_dtype_when_computation_is_wider():
+    w = nn.Tensor(np.ones(3, np.float32), requires_grad=True)
+    (w * nn.Tensor(np.ones(3, np.float64))).sum().backward()
+    assert w.grad.dtype == np.float32
