@@ -28,6 +28,7 @@ from numnet.autograd import (  # noqa: E402
     is_grad_enabled,
     no_grad,
 )
+from numnet.creation import ones, ones_like, rand, randn, tensor, zeros, zeros_like  # noqa: E402
 from numnet.gradcheck import GradcheckError, gradcheck  # noqa: E402
 from numnet.ops import (  # noqa: E402
     abs,
@@ -42,18 +43,7 @@ from numnet.ops import (  # noqa: E402
     stack,
     where,
 )
-from numnet.tensor import (  # noqa: E402
-    Tensor,
-    get_default_dtype,
-    ones,
-    ones_like,
-    rand,
-    randn,
-    set_default_dtype,
-    tensor,
-    zeros,
-    zeros_like,
-)
+from numnet.tensor import Tensor, get_default_dtype, set_default_dtype  # noqa: E402
 
 __all__ = [
     "__version__", "Tensor", "tensor", "zeros", "ones", "zeros_like", "ones_like", "randn", "rand",

@@ -9,6 +9,9 @@ of the same shape and dtype, stored in ``.grad``.
 The operations themselves (``+``, ``@``, ``sum``, ``reshape``, ``exp``...)
 live in :mod:`numnet.ops`, one module per family, each op's forward and
 backward side by side; :mod:`numnet.ops` binds them to this class.
+
+As in PyTorch, ``numnet.tensor(data)`` is the factory function that copies
+data into a new tensor; this module is imported as ``from numnet.tensor import Tensor``.
 """
 
 from __future__ import annotations
@@ -22,18 +25,7 @@ import numpy as np
 from numnet import autograd
 from numnet.autograd import mode
 
-__all__ = [
-    "Tensor",
-    "tensor",
-    "zeros",
-    "ones",
-    "zeros_like",
-    "ones_like",
-    "randn",
-    "rand",
-    "get_default_dtype",
-    "set_default_dtype",
-]
+__all__ = ["Tensor", "as_tensor", "get_default_dtype", "set_default_dtype", "unbroadcast"]
 
 _FLOATS = (np.dtype(np.float32), np.dtype(np.float64))
 _default_dtype = np.dtype(np.float32)
@@ -372,55 +364,3 @@ def unbroadcast(grad: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
         lead + i for i, n in enumerate(shape) if n == 1 and grad.shape[lead + i] != 1
     )
     return np.asarray(grad.sum(axis=axes)).reshape(shape)
-
-
-# ------------------------------------------------------------- constructors
-def tensor(data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
-    """A new tensor holding a copy of ``data`` (``Tensor`` itself shares ndarrays)."""
-    return Tensor(np.array(_to_array(data, dtype)), requires_grad=requires_grad)
-
-
-def zeros(*shape: int, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    return Tensor(np.zeros(_shape(shape), dtype or _default_dtype), requires_grad)
-
-
-def ones(*shape: int, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    return Tensor(np.ones(_shape(shape), dtype or _default_dtype), requires_grad)
-
-
-def zeros_like(t: Tensor, requires_grad: bool = False) -> Tensor:
-    return Tensor(np.zeros_like(as_tensor(t).data), requires_grad)
-
-
-def ones_like(t: Tensor, requires_grad: bool = False) -> Tensor:
-    return Tensor(np.ones_like(as_tensor(t).data), requires_grad)
-
-
-def randn(
-    *shape: int,
-    rng: np.random.Generator | int | None = None,
-    dtype: Any = None,
-    requires_grad: bool = False,
-) -> Tensor:
-    """Standard normal samples from ``rng`` (a Generator or a seed)."""
-    draws = np.random.default_rng(rng).standard_normal(_shape(shape))
-    return Tensor(draws.astype(dtype or _default_dtype), requires_grad)
-
-
-def rand(
-    *shape: int,
-    rng: np.random.Generator | int | None = None,
-    dtype: Any = None,
-    requires_grad: bool = False,
-) -> Tensor:
-    """Uniform samples on [0, 1) from ``rng`` (a Generator or a seed)."""
-    draws = np.random.default_rng(rng).random(_shape(shape))
-    return Tensor(draws.astype(dtype or _default_dtype), requires_grad)
-
-
-def _shape(shape: tuple) -> tuple[int, ...]:
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        shape = tuple(shape[0])
-    if not all(isinstance(n, (int, np.integer)) and n >= 0 for n in shape):
-        raise ValueError(f"a shape is a sequence of non-negative ints, got {shape}")
-    return tuple(int(n) for n in shape)
