@@ -60,6 +60,8 @@ def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
         array = data.data
     elif isinstance(data, np.ndarray):
         array = data
+    elif isinstance(data, np.generic):  # a NumPy scalar keeps its dtype
+        array = np.asarray(data)
     else:
         try:
             array = np.array(data)

@@ -735,6 +735,34 @@ def test_linear(lead, n_in, n_out, bias, seed, which):
     check(F.linear, *inputs)
 
 
+@pytest.mark.parametrize("activation", sorted(F.DENSE_ACTIVATIONS))
+@FD
+@given(
+    lead=st.lists(st.integers(1, 4), min_size=0, max_size=2),
+    n_in=st.integers(1, 4),
+    n_out=st.integers(1, 4),
+    bias=st.booleans(),
+    seed=seeds,
+)
+def test_dense(activation, lead, n_in, n_out, bias, seed):
+    """dense(x, W, b, f) = f(x W + b) in one node: values equal the two-node
+    composition and gradients match finite differences."""
+    rng = np.random.default_rng(seed)
+    inputs = [leaf(values(rng, (*lead, n_in))), leaf(values(rng, (n_in, n_out)))]
+    if bias:
+        inputs.append(leaf(values(rng, (n_out,))))
+    two_nodes = getattr(F, activation)(F.linear(*inputs))
+    np.testing.assert_allclose(
+        F.dense(*inputs, activation=activation).data, two_nodes.data, rtol=1e-12, atol=1e-12
+    )
+    check(lambda *args: F.dense(*args, activation=activation), *inputs)
+
+
+def test_dense_rejects_unknown_activation():
+    with pytest.raises(ValueError, match="'swish'"):
+        F.dense(leaf(np.ones((2, 3))), leaf(np.ones((3, 1))), activation="swish")
+
+
 # ---------------------------------------------------------------- losses
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
 @FD
@@ -807,7 +835,7 @@ def test_every_documented_op_is_covered():
     }  # fmt: skip
     covered_functional = {
         "identity", "step", "sigmoid", "tanh", "arctan", "relu", "prelu", "elu", "softplus",
-        "softmax", "log_softmax", "exp", "linear", "dropout", "cross_entropy",
+        "softmax", "log_softmax", "exp", "linear", "dense", "dropout", "cross_entropy",
         "binary_cross_entropy_with_logits", "mse_loss",
     }  # fmt: skip
 

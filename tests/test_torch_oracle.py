@@ -438,6 +438,31 @@ for _name, _xs in [("1d", (4,)), ("2d", (5, 4)), ("3d", (2, 5, 4))]:
         lambda x, w: TF.linear(x, w.T),
     )
 
+# dense: f(x W + b) in one node against torch's activation of F.linear
+_TORCH_ACTIVATIONS = {
+    "identity": lambda z: z,
+    "sigmoid": torch.sigmoid,
+    "tanh": torch.tanh,
+    "arctan": torch.atan,
+    "relu": torch.relu,
+    "softplus": TF.softplus,
+}
+assert set(_TORCH_ACTIVATIONS) == set(F.DENSE_ACTIVATIONS)
+for _act, _torch_act in _TORCH_ACTIVATIONS.items():
+    for _name, _xs in [("2d", (5, 4)), ("3d", (2, 5, 4))]:
+        case(
+            f"dense-{_act}-{_name}",
+            [normal(*_xs), normal(4, 3), normal(3)],
+            lambda x, w, b, a=_act: F.dense(x, w, b, activation=a),
+            lambda x, w, b, f=_torch_act: f(TF.linear(x, w.T, b)),
+        )
+    case(
+        f"dense-{_act}-nobias",
+        [normal(5, 4), normal(4, 3)],
+        lambda x, w, a=_act: F.dense(x, w, activation=a),
+        lambda x, w, f=_torch_act: f(TF.linear(x, w.T)),
+    )
+
 # ---------------------------------------------------------------- losses
 _TARGETS = np.array([2, 0, 1, 2, 2, 4], dtype=np.int64)
 for _red in ("mean", "sum", "none"):

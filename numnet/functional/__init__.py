@@ -20,11 +20,11 @@ from numnet.functional.activations import (
     step,
     tanh,
 )
-from numnet.functional.layers import dropout, linear
+from numnet.functional.layers import DENSE_ACTIVATIONS, dense, dropout, linear
 from numnet.functional.losses import binary_cross_entropy_with_logits, cross_entropy, mse_loss
 
 __all__ = [
     "identity", "step", "sigmoid", "tanh", "arctan", "relu", "prelu", "elu", "softplus",
-    "softmax", "log_softmax", "exp", "linear", "dropout",
+    "softmax", "log_softmax", "exp", "linear", "dense", "DENSE_ACTIVATIONS", "dropout",
     "cross_entropy", "binary_cross_entropy_with_logits", "mse_loss",
 ]  # fmt: skip
