@@ -469,3 +469,8 @@ def test_dropout_boundaries_are_allowed():
 def test_constructor_bad_shape(shape):
     with pytest.raises(ValueError, match="non-negative ints"):
         nn.zeros(*shape)
+
+
+@pytest.mark.parametrize("scalar", [np.float64(2.5), np.float32(2.5), np.int32(3)])
+def test_numpy_scalar_keeps_its_dtype(scalar):
+    assert nn.Tensor(scalar).dtype == scalar.dtype
