@@ -39,8 +39,7 @@ def randn(
     requires_grad: bool = False,
 ) -> Tensor:
     """Standard normal samples from ``rng`` (a Generator or a seed)."""
-    draws = np.random.default_rng(rng).standard_normal(_shape(shape))
-    return Tensor(draws.astype(dtype or get_default_dtype()), requires_grad)
+    return _draw("standard_normal", shape, rng, dtype, requires_grad)
 
 
 def rand(
@@ -50,7 +49,13 @@ def rand(
     requires_grad: bool = False,
 ) -> Tensor:
     """Uniform samples on [0, 1) from ``rng`` (a Generator or a seed)."""
-    draws = np.random.default_rng(rng).random(_shape(shape))
+    return _draw("random", shape, rng, dtype, requires_grad)
+
+
+def _draw(method: str, shape: tuple, rng: Any, dtype: Any, requires_grad: bool) -> Tensor:
+    """Samples in float64 from the Generator, then cast: the same seed gives the same
+    numbers in every dtype, up to rounding."""
+    draws = getattr(np.random.default_rng(rng), method)(_shape(shape))
     return Tensor(draws.astype(dtype or get_default_dtype()), requires_grad)
 
 
