@@ -177,6 +177,43 @@ class Tensor:
             raise TypeError("len() of a 0-d tensor")
         return len(self.data)
 
+    def __iter__(self):
+        if self.data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(len(self.data)))
+
+    # In-place arithmetic changes ``.data`` and keeps the tensor (a parameter stays a
+    # leaf that requires grad): the hand-written update ``w -= lr * w.grad`` under
+    # ``no_grad()``. On a tensor the graph is recording it is refused, as in PyTorch,
+    # since the graph may have saved the old values.
+    def _in_place(self, other: Any, ufunc: np.ufunc, symbol: str) -> Tensor:
+        if mode.grad_enabled and self.requires_grad:
+            raise RuntimeError(
+                f"in-place {symbol} on a tensor that requires grad while grad is recorded; "
+                f"update parameters inside `with numnet.no_grad():` (or change .data)"
+            )
+        value = other.data if isinstance(other, Tensor) else other
+        try:
+            ufunc(self.data, value, out=self.data, casting="same_kind")
+        except (ValueError, TypeError) as error:
+            raise ValueError(
+                f"in-place {symbol}: cannot apply a value of shape {np.shape(value)} to a tensor "
+                f"of shape {self.shape} and dtype {self.dtype} ({error})"
+            ) from None
+        return self
+
+    def __iadd__(self, other: Any) -> Tensor:
+        return self._in_place(other, np.add, "+=")
+
+    def __isub__(self, other: Any) -> Tensor:
+        return self._in_place(other, np.subtract, "-=")
+
+    def __imul__(self, other: Any) -> Tensor:
+        return self._in_place(other, np.multiply, "*=")
+
+    def __itruediv__(self, other: Any) -> Tensor:
+        return self._in_place(other, np.true_divide, "/=")
+
     def __bool__(self) -> bool:
         if self.data.size != 1:
             raise ValueError(

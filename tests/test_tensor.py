@@ -474,3 +474,48 @@ def test_constructor_bad_shape(shape):
 @pytest.mark.parametrize("scalar", [np.float64(2.5), np.float32(2.5), np.int32(3)])
 def test_numpy_scalar_keeps_its_dtype(scalar):
     assert nn.Tensor(scalar).dtype == scalar.dtype
+
+
+# ---------------------------------------------------------------- in-place updates
+def test_in_place_update_under_no_grad_keeps_the_parameter():
+    w = nn.Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    (w * w).sum().backward()
+    data_before = w.data
+    with nn.no_grad():
+        w -= 0.25 * nn.Tensor(w.grad)
+        w *= 2.0
+        w += np.array([1.0, 1.0])
+        w /= 2
+    assert w.requires_grad and w.is_leaf
+    assert w.data is data_before  # the same array, changed in place
+    # grad = 2w = [2, 4]: ((1 - 0.5) * 2 + 1) / 2 = 1, ((2 - 1) * 2 + 1) / 2 = 1.5
+    np.testing.assert_allclose(w.data, [1.0, 1.5])
+    # and it still trains: a second backward reaches the same leaf
+    w.grad = None
+    (w * w).sum().backward()
+    np.testing.assert_allclose(w.grad, [2.0, 3.0])
+
+
+def test_in_place_on_a_recorded_tensor_is_refused():
+    w = nn.Tensor(np.ones(2), requires_grad=True)
+    with pytest.raises(RuntimeError, match="no_grad"):
+        w -= 1.0
+    h = w * 2
+    with pytest.raises(RuntimeError, match="requires grad"):
+        h += 1.0
+    np.testing.assert_array_equal(w.data, np.ones(2))
+
+
+def test_in_place_on_a_constant_and_bad_shapes():
+    c = nn.Tensor(np.zeros((2, 2)))
+    c += 1  # no grad involved: allowed
+    np.testing.assert_array_equal(c.data, np.ones((2, 2)))
+    with pytest.raises(ValueError, match=r"\(3,\).*\(2, 2\)"):
+        c += np.ones(3)
+
+
+def test_iteration():
+    rows = list(nn.Tensor(np.arange(6.0).reshape(3, 2)))
+    assert [r.tolist() for r in rows] == [[0.0, 1.0], [2.0, 3.0], [4.0, 5.0]]
+    with pytest.raises(TypeError, match="0-d"):
+        iter(nn.Tensor(1.0))
