@@ -32,9 +32,12 @@ def _check_reduction(reduction: str) -> None:
         raise ValueError(f"reduction must be one of {_REDUCTIONS}, got {reduction!r}")
 
 
-def _reduction_grad(g: np.ndarray, n: int, reduction: str) -> np.ndarray:
-    """dL/d(loss_i): g/n for a mean, g for a sum, g_i for 'none'."""
-    return g / n if reduction == "mean" else g
+def _reduction_grad(g: np.ndarray, n: int, reduction: str) -> np.ndarray | float:
+    """dL/d(loss_i): g/n for a mean, g for a sum (as Python floats: a scalar
+    multiplies fastest and keeps the loss's dtype), g_i for 'none'."""
+    if reduction == "none":
+        return g
+    return float(g) / n if reduction == "mean" else float(g)
 
 
 def cross_entropy(input: Any, target: Any, reduction: str = "mean") -> Tensor:
@@ -65,10 +68,8 @@ def cross_entropy(input: Any, target: Any, reduction: str = "mean") -> Tensor:
     def backward(g):
         grad = e / total[:, None]
         grad.ravel()[picked] -= 1  # a view: grad is a fresh C-ordered array
-        if reduction == "none":
-            grad *= g[:, None]
-        else:
-            grad *= float(g) / n if reduction == "mean" else float(g)
+        scale = _reduction_grad(g, n, reduction)
+        grad *= scale[:, None] if reduction == "none" else scale
         return (grad,)
 
     return _result(_reduce(loss, reduction), (z,), backward, "cross_entropy")
@@ -105,8 +106,7 @@ def _row_starts(n: int, classes: int) -> np.ndarray:
     return starts
 
 
-def _bad_class(target: Any, classes: int) -> ValueError:
-    y = np.asarray(target.data if isinstance(target, Tensor) else target)
+def _bad_class(y: np.ndarray, classes: int) -> ValueError:
     bad = y[(y < 0) | (y >= classes)][0]
     return ValueError(f"cross_entropy: class index {bad} is outside [0, {classes})")
 

@@ -9,8 +9,6 @@ import numpy as np
 
 from numnet.tensor import Tensor, _result
 
-Axis = "int | tuple[int, ...] | None"
-
 
 def _axes(x: Tensor, axis, op: str) -> tuple[int, ...] | None:
     """``axis`` as a tuple of non-negative ints; None (every axis) stays None."""
