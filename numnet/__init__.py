@@ -19,6 +19,7 @@ __version__ = "0.1.0"
 
 from numnet import (
     functional,  # noqa: E402
+    nn,  # noqa: E402
     ops,  # noqa: E402  (binds operators to Tensor)
 )
 from numnet.autograd import (  # noqa: E402
@@ -43,12 +44,21 @@ from numnet.ops import (  # noqa: E402
     stack,
     where,
 )
+from numnet.serialization import (  # noqa: E402
+    SerializationError,
+    load,
+    load_checkpoint,
+    load_state_dict,
+    save,
+    save_checkpoint,
+)
 from numnet.tensor import Tensor, get_default_dtype, set_default_dtype  # noqa: E402
 
 __all__ = [
     "__version__", "Tensor", "tensor", "zeros", "ones", "zeros_like", "ones_like", "randn", "rand",
     "get_default_dtype", "set_default_dtype", "no_grad", "enable_grad", "is_grad_enabled",
-    "detect_anomaly", "AnomalyError", "gradcheck", "GradcheckError", "functional", "ops",
+    "detect_anomaly", "AnomalyError", "gradcheck", "GradcheckError", "functional", "nn", "ops",
     "abs", "clip", "concatenate", "exp", "log", "matmul", "maximum", "minimum", "sqrt", "stack",
-    "where",
+    "where", "save", "load", "load_state_dict", "save_checkpoint", "load_checkpoint",
+    "SerializationError",
 ]  # fmt: skip

@@ -778,7 +778,7 @@ def test_cross_entropy(reduction, n, classes, seed, target_kind):
     target = {"ndarray": y, "tensor": nn.Tensor(y), "int32": y.astype(np.int32)}[target_kind]
     logits = leaf(values(rng, (n, classes), -3.0, 3.0))
     check(lambda z: F.cross_entropy(z, target, reduction=reduction), logits)
-    check(lambda z: F.cross_entropy(z * 1.0, target, reduction), logits)  # inner node
+    check(lambda z: F.cross_entropy(z * 1.0, target, reduction=reduction), logits)  # inner node
 
 
 @pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
@@ -799,6 +799,155 @@ def test_mse_loss(reduction, shape, seed, which):
     x = leaf(values(rng, shape), requires_grad=which != "target")
     y = leaf(values(rng, shape), requires_grad=which != "input")
     check(lambda a, b: F.mse_loss(a, b, reduction=reduction), x, y)
+
+
+@FD
+@given(
+    n=st.integers(1, 4),
+    classes=st.integers(1, 4),
+    seed=seeds,
+    reduction=reductions,
+    weighted=st.booleans(),
+    smoothing=st.sampled_from([0.0, 0.1, 0.5, 1.0]),
+)
+def test_cross_entropy_weight_and_label_smoothing(n, classes, seed, reduction, weighted, smoothing):
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, classes, size=n)
+    logits = leaf(values(rng, (n, classes), -3.0, 3.0))
+    w = values(rng, (classes,), 0.1, 2.0) if weighted else None
+    check(
+        lambda z: F.cross_entropy(z, y, weight=w, reduction=reduction, label_smoothing=smoothing),
+        logits,
+    )
+
+
+@FD
+@given(
+    n=st.integers(1, 4),
+    classes=st.integers(1, 4),
+    seed=seeds,
+    reduction=reductions,
+    weighted=st.booleans(),
+)
+def test_nll_loss(n, classes, seed, reduction, weighted):
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, classes, size=n)
+    log_p = leaf(values(rng, (n, classes), -4.0, 0.0))
+    w = values(rng, (classes,), 0.1, 2.0) if weighted else None
+    check(lambda a: F.nll_loss(a, y, weight=w, reduction=reduction), log_p)
+    check(lambda z: F.nll_loss(F.log_softmax(z), y, w, reduction), log_p)  # an inner node
+
+
+@FD
+@given(
+    shape=shapes(),
+    seed=seeds,
+    reduction=reductions,
+    which=st.sampled_from(["both", "input", "target"]),
+)
+def test_binary_cross_entropy(shape, seed, reduction, which):
+    """Probabilities in [0.05, 0.95] (the −100 clamp of the logs is not reached)."""
+    rng = np.random.default_rng(seed)
+    p = leaf(values(rng, shape, 0.05, 0.95), requires_grad=which != "target")
+    y = leaf(values(rng, shape, 0.0, 1.0), requires_grad=which != "input")
+    check(lambda a, b: F.binary_cross_entropy(a, b, reduction=reduction), p, y)
+
+
+@FD
+@given(
+    shape=shapes(),
+    seed=seeds,
+    reduction=reductions,
+    which=st.sampled_from(["both", "input", "target"]),
+)
+def test_l1_loss(shape, seed, reduction, which):
+    """|x − y| ≥ 0.1: away from the kink."""
+    rng = np.random.default_rng(seed)
+    y = values(rng, shape)
+    x = leaf(y + nonzero(rng, shape, 0.1, 2.0), requires_grad=which != "target")
+    check(lambda a, b: F.l1_loss(a, b, reduction=reduction), x, leaf(y, which != "input"))
+
+
+@FD
+@given(shape=shapes(), seed=seeds, reduction=reductions, zeros=st.booleans())
+def test_mape_loss(shape, seed, reduction, zeros):
+    """|x − y| ≥ 0.1; with ``zeros`` some targets are 0 and eps (0.25) is the denominator."""
+    rng = np.random.default_rng(seed)
+    y = nonzero(rng, shape)
+    if zeros:
+        y = np.where(rng.random(shape) < 0.5, 0.0, y)
+    x = leaf(y + nonzero(rng, shape, 0.1, 2.0))
+    eps = 0.25 if zeros else float(np.finfo(np.float64).eps)
+    check(lambda a: F.mape_loss(a, nn.Tensor(y), reduction=reduction, eps=eps), x)
+
+
+@pytest.mark.parametrize("loss", ["hinge", "perceptron"])
+@FD
+@given(
+    shape=shapes(),
+    seed=seeds,
+    reduction=reductions,
+    labels=st.sampled_from([(-1, 1), (0, 1)]),
+    margin=st.sampled_from([1.0, 0.5, 2.0]),
+)
+def test_hinge_and_perceptron_loss(loss, shape, seed, reduction, labels, margin):
+    """Margins y·s at least 0.1 from the kink (``margin`` for hinge, 0 for perceptron)."""
+    rng = np.random.default_rng(seed)
+    y = rng.choice(np.asarray(labels), size=shape)
+    kink = margin if loss == "hinge" else 0.0
+    m = kink + nonzero(rng, shape, 0.1, 2.0)
+    s = leaf(np.where(y > 0, 1.0, -1.0) * m)
+    if loss == "hinge":
+        check(lambda a: F.hinge_loss(a, y, reduction=reduction, margin=margin), s)
+    else:
+        check(lambda a: F.perceptron_loss(a, y, reduction=reduction), s)
+
+
+@FD
+@given(
+    shape=shapes(),
+    seed=seeds,
+    reduction=reductions,
+    log_input=st.booleans(),
+    full=st.booleans(),
+)
+def test_poisson_nll_loss(shape, seed, reduction, log_input, full):
+    """Counts 0, 1 and above (each branch of the Stirling term); rates in [0.1, 4]."""
+    rng = np.random.default_rng(seed)
+    y = nn.Tensor(rng.poisson(2.0, size=shape).astype(np.float64))
+    x = leaf(values(rng, shape, -2.0, 2.0) if log_input else values(rng, shape, 0.1, 4.0))
+    check(lambda a: F.poisson_nll_loss(a, y, log_input, full, reduction=reduction), x)
+
+
+@FD
+@given(
+    n=st.integers(2, 4),
+    features=st.integers(1, 3),
+    length=st.sampled_from([None, 1, 3]),
+    seed=seeds,
+    mode=st.sampled_from(["train", "eval", "no-running-stats"]),
+    affine=st.booleans(),
+    which=st.sampled_from(["all", "x", "params"]),
+)
+def test_batch_norm(n, features, length, seed, mode, affine, which):
+    """(n, features) or (n, features, length); x, γ and β. Values 0.1 apart, so the
+    batch variance is well above 0."""
+    rng = np.random.default_rng(seed)
+    shape = (n, features) if length is None else (n, features, length)
+    x = leaf(distinct(rng, shape), requires_grad=which != "params" or not affine)
+    params = []
+    if affine:
+        params = [
+            leaf(values(rng, (features,), 0.5, 2.0), requires_grad=which != "x"),
+            leaf(values(rng, (features,)), requires_grad=which != "x"),
+        ]
+    mean, var = values(rng, (features,)), values(rng, (features,), 0.2, 3.0)
+
+    def fn(*args):
+        stats = (None, None) if mode == "no-running-stats" else (mean.copy(), var.copy())
+        return F.batch_norm(args[0], *stats, *args[1:], training=mode == "train", eps=1e-3)
+
+    check(fn, x, *params)
 
 
 # ---------------------------------------------------------------- dropout
@@ -836,7 +985,8 @@ def test_every_documented_op_is_covered():
     covered_functional = {
         "identity", "step", "sigmoid", "tanh", "arctan", "relu", "prelu", "elu", "softplus",
         "softmax", "log_softmax", "exp", "linear", "dense", "dropout", "cross_entropy",
-        "binary_cross_entropy_with_logits", "mse_loss",
+        "binary_cross_entropy_with_logits", "mse_loss", "nll_loss", "binary_cross_entropy",
+        "l1_loss", "mape_loss", "hinge_loss", "perceptron_loss", "poisson_nll_loss", "batch_norm",
     }  # fmt: skip
 
     def public_functions(module):

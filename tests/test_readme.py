@@ -14,12 +14,24 @@ def test_readme_opens_with_the_two_commands():
     assert 'pip install -e ".[test]" && pytest' in commands
 
 
-def test_tour_runs_and_learns(capsys):
+def test_network_tour_learns_xor_and_round_trips(capsys, tmp_path, monkeypatch):
     tour = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)[0]
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "runs").mkdir()
     namespace: dict = {}
-    exec(compile(tour, "README tour", "exec"), namespace)
+    exec(compile(tour, "README network tour", "exec"), namespace)
+    assert namespace["accuracy"] > 0.9  # XOR of the signs is learned
+    X, model, same = namespace["X"], namespace["model"], namespace["same"]
+    np.testing.assert_array_equal(model(X).data, same(X).data)
+    assert "accuracy" in capsys.readouterr().out
+
+
+def test_engine_tour_runs_and_learns(capsys):
+    tour = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)[1]
+    namespace: dict = {}
+    exec(compile(tour, "README engine tour", "exec"), namespace)
     loss_before = namespace["loss"].item()
-    F, nn = namespace["F"], namespace["nn"]
+    F, nn = namespace["F"], namespace["numnet"]
     X, y, W1, b1, W2 = (namespace[k] for k in ("X", "y", "W1", "b1", "W2"))
     with nn.no_grad():
         loss_after = F.cross_entropy(F.tanh(F.linear(X, W1, b1)) @ W2, y).item()

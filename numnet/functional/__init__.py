@@ -21,10 +21,24 @@ from numnet.functional.activations import (
     tanh,
 )
 from numnet.functional.layers import DENSE_ACTIVATIONS, dense, dropout, linear
-from numnet.functional.losses import binary_cross_entropy_with_logits, cross_entropy, mse_loss
+from numnet.functional.losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    hinge_loss,
+    l1_loss,
+    mape_loss,
+    mse_loss,
+    nll_loss,
+    perceptron_loss,
+    poisson_nll_loss,
+)
+from numnet.functional.normalization import batch_norm
 
 __all__ = [
     "identity", "step", "sigmoid", "tanh", "arctan", "relu", "prelu", "elu", "softplus",
     "softmax", "log_softmax", "exp", "linear", "dense", "DENSE_ACTIVATIONS", "dropout",
-    "cross_entropy", "binary_cross_entropy_with_logits", "mse_loss",
+    "cross_entropy", "nll_loss", "binary_cross_entropy", "binary_cross_entropy_with_logits",
+    "mse_loss", "l1_loss", "mape_loss", "hinge_loss", "perceptron_loss", "poisson_nll_loss",
+    "batch_norm",
 ]  # fmt: skip

@@ -13,8 +13,9 @@ from numnet.ops.arithmetic import _broadcast_error, _operands
 from numnet.tensor import Tensor, _result, as_tensor, unbroadcast
 
 
-def exp(x: Tensor) -> Tensor:
+def exp(x: Any) -> Tensor:
     """eˣ; d/dx = eˣ. Beyond float range (x > 88 in float32) the value is inf, without a warning."""
+    x = as_tensor(x)
     with np.errstate(over="ignore"):
         data = np.exp(x.data)
 
@@ -24,8 +25,9 @@ def exp(x: Tensor) -> Tensor:
     return _result(data, (x,), backward, "exp")
 
 
-def log(x: Tensor) -> Tensor:
+def log(x: Any) -> Tensor:
     """Natural logarithm; d/dx = 1/x."""
+    x = as_tensor(x)
     xd = x.data
 
     def backward(g):
@@ -34,8 +36,9 @@ def log(x: Tensor) -> Tensor:
     return _result(np.log(xd), (x,), backward, "log")
 
 
-def sqrt(x: Tensor) -> Tensor:
+def sqrt(x: Any) -> Tensor:
     """√x; d/dx = 1 / (2√x)."""
+    x = as_tensor(x)
     data = np.sqrt(x.data)
 
     def backward(g):
@@ -44,8 +47,9 @@ def sqrt(x: Tensor) -> Tensor:
     return _result(data, (x,), backward, "sqrt")
 
 
-def abs(x: Tensor) -> Tensor:
+def abs(x: Any) -> Tensor:
     """|x|; d/dx = sign(x), 0 at x = 0."""
+    x = as_tensor(x)
     xd = x.data
 
     def backward(g):
@@ -54,8 +58,9 @@ def abs(x: Tensor) -> Tensor:
     return _result(np.abs(xd), (x,), backward, "abs")
 
 
-def clip(x: Tensor, min: float | None = None, max: float | None = None) -> Tensor:
+def clip(x: Any, min: float | None = None, max: float | None = None) -> Tensor:
     """Limit values to [min, max]; the gradient passes where min ≤ x ≤ max."""
+    x = as_tensor(x)
     if min is None and max is None:
         raise ValueError("clip needs min, max or both")
     if min is not None and max is not None and min > max:
