@@ -21,6 +21,7 @@ from numnet import (
     functional,  # noqa: E402
     nn,  # noqa: E402
     ops,  # noqa: E402  (binds operators to Tensor)
+    optim,  # noqa: E402
 )
 from numnet.autograd import (  # noqa: E402
     AnomalyError,
@@ -57,7 +58,8 @@ from numnet.tensor import Tensor, get_default_dtype, set_default_dtype  # noqa: 
 __all__ = [
     "__version__", "Tensor", "tensor", "zeros", "ones", "zeros_like", "ones_like", "randn", "rand",
     "get_default_dtype", "set_default_dtype", "no_grad", "enable_grad", "is_grad_enabled",
-    "detect_anomaly", "AnomalyError", "gradcheck", "GradcheckError", "functional", "nn", "ops",
+    "detect_anomaly", "AnomalyError", "gradcheck", "GradcheckError",
+    "functional", "nn", "ops", "optim",
     "abs", "clip", "concatenate", "exp", "log", "matmul", "maximum", "minimum", "sqrt", "stack",
     "where", "save", "load", "load_state_dict", "save_checkpoint", "load_checkpoint",
     "SerializationError",

@@ -9,7 +9,7 @@
 (8, 2)
 """
 
-from numnet.nn import init
+from numnet.nn import init, utils
 from numnet.nn.activation import (
     ELU,
     ArcTan,
@@ -44,7 +44,7 @@ from numnet.nn.module import IncompatibleKeys, Module
 from numnet.nn.parameter import Parameter
 
 __all__ = [
-    "Module", "Parameter", "IncompatibleKeys", "Sequential", "ModuleList", "init",
+    "Module", "Parameter", "IncompatibleKeys", "Sequential", "ModuleList", "init", "utils",
     "Linear", "Flatten", "Dropout", "GaussianNoise", "BatchNorm1d",
     "Identity", "Step", "Sigmoid", "Tanh", "ArcTan", "ReLU", "PReLU", "ELU", "Softplus",
     "Softmax", "LogSoftmax", "Exp",
