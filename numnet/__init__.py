@@ -5,11 +5,11 @@ its operations (:mod:`numnet.ops`), activations and losses
 (:mod:`numnet.functional`), and :func:`gradcheck` to verify any gradient
 against finite differences.
 
->>> import numnet as nn
+>>> import numnet
 >>> import numnet.functional as F
->>> x = nn.Tensor([[1.0, 2.0]])
->>> W = nn.Tensor([[0.5], [-0.25]], requires_grad=True)
->>> loss = F.mse_loss(x @ W, nn.Tensor([[1.0]]))
+>>> x = numnet.Tensor([[1.0, 2.0]])
+>>> W = numnet.Tensor([[0.5], [-0.25]], requires_grad=True)
+>>> loss = F.mse_loss(x @ W, numnet.Tensor([[1.0]]))
 >>> loss.backward()
 >>> W.grad.ravel().tolist()
 [-2.0, -4.0]

@@ -67,9 +67,9 @@ class no_grad(_SetMode):
 
     Examples
     --------
-    >>> import numnet as nn
-    >>> w = nn.Tensor([1.0, 2.0], requires_grad=True)
-    >>> with nn.no_grad():
+    >>> import numnet
+    >>> w = numnet.Tensor([1.0, 2.0], requires_grad=True)
+    >>> with numnet.no_grad():
     ...     y = w * 2
     >>> y.requires_grad
     False
@@ -93,10 +93,10 @@ class detect_anomaly(_SetMode):
 
     Examples
     --------
-    >>> import numnet as nn
-    >>> x = nn.Tensor([-1.0], requires_grad=True)
-    >>> with nn.detect_anomaly():
-    ...     nn.Tensor([0.0]) * x.sqrt()
+    >>> import numnet
+    >>> x = numnet.Tensor([-1.0], requires_grad=True)
+    >>> with numnet.detect_anomaly():
+    ...     numnet.Tensor([0.0]) * x.sqrt()
     Traceback (most recent call last):
     ...
     numnet.autograd.AnomalyError: forward of 'sqrt' produced nan in its output of shape (1,)

@@ -55,9 +55,9 @@ def gradcheck(
 
     Examples
     --------
-    >>> import numnet as nn
-    >>> x = nn.Tensor([0.5, -1.0], requires_grad=True)
-    >>> nn.gradcheck(lambda t: (t * t.exp()).sum(), x)
+    >>> import numnet
+    >>> x = numnet.Tensor([0.5, -1.0], requires_grad=True)
+    >>> numnet.gradcheck(lambda t: (t * t.exp()).sum(), x)
     True
     """
     args = [_float64(x) for x in inputs]

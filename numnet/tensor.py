@@ -110,8 +110,8 @@ class Tensor:
 
     Examples
     --------
-    >>> import numnet as nn
-    >>> x = nn.Tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    >>> import numnet
+    >>> x = numnet.Tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
     >>> y = (x * x).sum()
     >>> y.backward()
     >>> x.grad

@@ -45,9 +45,9 @@ def dense(
 
     Examples
     --------
-    >>> import numnet as nn, numnet.functional as F
-    >>> W = nn.Tensor([[1.0], [-1.0]], requires_grad=True)
-    >>> F.dense(nn.Tensor([[2.0, 1.0]]), W, activation="relu")
+    >>> import numnet, numnet.functional as F
+    >>> W = numnet.Tensor([[1.0], [-1.0]], requires_grad=True)
+    >>> F.dense(numnet.Tensor([[2.0, 1.0]]), W, activation="relu")
     Tensor([[1.]], op=dense)
     """
     if activation not in DENSE_ACTIVATIONS:

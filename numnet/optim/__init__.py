@@ -14,9 +14,9 @@ equation in its docstring. They match ``torch.optim`` step for step.
   :class:`GradientNoise`), clipping (:func:`clip_grad_norm_`, :func:`clip_grad_value_`).
 - :func:`parameters_to_vector` and :func:`vector_to_parameters`: vec(θ), column-major.
 
->>> import numnet as nn
+>>> import numnet
 >>> from numnet.optim import SGD
->>> w = nn.Tensor([3.0], requires_grad=True)
+>>> w = numnet.Tensor([3.0], requires_grad=True)
 >>> opt = SGD([w], lr=0.25)
 >>> for _ in range(3):
 ...     opt.zero_grad()

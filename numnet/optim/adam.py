@@ -54,9 +54,9 @@ class Adam(Optimizer):
 
     Examples
     --------
-    >>> import numnet as nn
+    >>> import numnet
     >>> from numnet.optim import Adam
-    >>> w = nn.Tensor([1.0, -2.0], requires_grad=True)
+    >>> w = numnet.Tensor([1.0, -2.0], requires_grad=True)
     >>> opt = Adam([w], lr=0.1)
     >>> (w * w).sum().backward()
     >>> opt.step()  # the first step moves each weight by about η against its gradient's sign
@@ -198,9 +198,9 @@ class AdamW(Adam):
 
     Examples
     --------
-    >>> import numnet as nn
+    >>> import numnet
     >>> from numnet.optim import AdamW
-    >>> w = nn.Tensor([1.0, -2.0], requires_grad=True)
+    >>> w = numnet.Tensor([1.0, -2.0], requires_grad=True)
     >>> opt = AdamW([w], lr=0.1, weight_decay=0.5)
     >>> (w * w).sum().backward()
     >>> opt.step()  # θ (1 − 0.05) − 0.1 sign(g)

@@ -50,9 +50,9 @@ def clip_grad_norm_(
     Examples
     --------
     >>> import numpy as np
-    >>> import numnet as nn
+    >>> import numnet
     >>> from numnet.optim import clip_grad_norm_
-    >>> w = nn.Tensor([0.0, 0.0], requires_grad=True)
+    >>> w = numnet.Tensor([0.0, 0.0], requires_grad=True)
     >>> w.grad = np.array([3.0, 4.0], dtype=np.float32)
     >>> clip_grad_norm_([w], max_norm=1.0)
     5.0
@@ -92,9 +92,9 @@ def clip_grad_value_(params: Tensor | Iterable[Tensor], clip_value: float) -> No
     Examples
     --------
     >>> import numpy as np
-    >>> import numnet as nn
+    >>> import numnet
     >>> from numnet.optim import clip_grad_value_
-    >>> w = nn.Tensor([0.0, 0.0, 0.0], requires_grad=True)
+    >>> w = numnet.Tensor([0.0, 0.0, 0.0], requires_grad=True)
     >>> w.grad = np.array([-3.0, 0.5, 2.0], dtype=np.float32)
     >>> clip_grad_value_([w], 1.0)
     >>> w.grad

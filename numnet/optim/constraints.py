@@ -39,10 +39,10 @@ def max_norm_(
 
     Examples
     --------
-    >>> import numnet as nn
+    >>> import numnet
     >>> from numnet.optim import max_norm_
-    >>> W = nn.Tensor([[3.0, 4.0], [0.3, 0.4]], requires_grad=True)
-    >>> b = nn.Tensor([10.0, 10.0], requires_grad=True)
+    >>> W = numnet.Tensor([[3.0, 4.0], [0.3, 0.4]], requires_grad=True)
+    >>> b = numnet.Tensor([10.0, 10.0], requires_grad=True)
     >>> max_norm_([W, b], max_norm=1.0)
     >>> W.data, b.data
     (array([[0.6, 0.8],

@@ -56,10 +56,10 @@ class LBFGS(Optimizer):
     Examples
     --------
     >>> import numpy as np
-    >>> import numnet as nn
+    >>> import numnet
     >>> from numnet.optim import LBFGS
-    >>> w = nn.Tensor(np.zeros(2), requires_grad=True)
-    >>> target = nn.Tensor(np.array([1.0, -3.0]))
+    >>> w = numnet.Tensor(np.zeros(2), requires_grad=True)
+    >>> target = numnet.Tensor(np.array([1.0, -3.0]))
     >>> opt = LBFGS([w], max_iter=50)
     >>> def closure():
     ...     opt.zero_grad()

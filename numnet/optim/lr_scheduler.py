@@ -115,10 +115,10 @@ class StepLR(LRScheduler):
 
     Examples
     --------
-    >>> import numnet as nn
+    >>> import numnet
     >>> from numnet.optim import SGD
     >>> from numnet.optim.lr_scheduler import StepLR
-    >>> opt = SGD([nn.Tensor([0.0], requires_grad=True)], lr=1.0)
+    >>> opt = SGD([numnet.Tensor([0.0], requires_grad=True)], lr=1.0)
     >>> scheduler = StepLR(opt, step_size=2, gamma=0.5)
     >>> lrs = []
     >>> for epoch in range(5):
@@ -157,10 +157,10 @@ class ExponentialLR(LRScheduler):
 
     Examples
     --------
-    >>> import numnet as nn
+    >>> import numnet
     >>> from numnet.optim import SGD
     >>> from numnet.optim.lr_scheduler import ExponentialLR
-    >>> opt = SGD([nn.Tensor([0.0], requires_grad=True)], lr=1.0)
+    >>> opt = SGD([numnet.Tensor([0.0], requires_grad=True)], lr=1.0)
     >>> scheduler = ExponentialLR(opt, gamma=0.5)
     >>> opt.step()
     >>> scheduler.step()
@@ -200,10 +200,10 @@ class CosineAnnealingLR(LRScheduler):
 
     Examples
     --------
-    >>> import numnet as nn
+    >>> import numnet
     >>> from numnet.optim import SGD
     >>> from numnet.optim.lr_scheduler import CosineAnnealingLR
-    >>> opt = SGD([nn.Tensor([0.0], requires_grad=True)], lr=1.0)
+    >>> opt = SGD([numnet.Tensor([0.0], requires_grad=True)], lr=1.0)
     >>> scheduler = CosineAnnealingLR(opt, T_max=2)
     >>> for epoch in range(2):
     ...     opt.step()
@@ -260,10 +260,10 @@ class LinearLR(LRScheduler):
 
     Examples
     --------
-    >>> import numnet as nn
+    >>> import numnet
     >>> from numnet.optim import SGD
     >>> from numnet.optim.lr_scheduler import LinearLR
-    >>> opt = SGD([nn.Tensor([0.0], requires_grad=True)], lr=1.0)
+    >>> opt = SGD([numnet.Tensor([0.0], requires_grad=True)], lr=1.0)
     >>> scheduler = LinearLR(opt, start_factor=0.25, total_iters=3)
     >>> lrs = [scheduler.get_last_lr()[0]]
     >>> for epoch in range(4):
@@ -335,10 +335,10 @@ class ReduceLROnPlateau(LRScheduler):
 
     Examples
     --------
-    >>> import numnet as nn
+    >>> import numnet
     >>> from numnet.optim import SGD
     >>> from numnet.optim.lr_scheduler import ReduceLROnPlateau
-    >>> opt = SGD([nn.Tensor([0.0], requires_grad=True)], lr=1.0)
+    >>> opt = SGD([numnet.Tensor([0.0], requires_grad=True)], lr=1.0)
     >>> scheduler = ReduceLROnPlateau(opt, factor=0.5, patience=1)
     >>> lrs = []
     >>> for val_loss in [3.0, 2.0, 2.5, 2.5, 2.5, 1.0]:

@@ -33,9 +33,9 @@ def add_grad_noise_(
     Examples
     --------
     >>> import numpy as np
-    >>> import numnet as nn
+    >>> import numnet
     >>> from numnet.optim import add_grad_noise_
-    >>> w = nn.Tensor(np.zeros(3), requires_grad=True)
+    >>> w = numnet.Tensor(np.zeros(3), requires_grad=True)
     >>> w.grad = np.zeros(3)
     >>> add_grad_noise_([w], std=0.1, rng=np.random.default_rng(0))
     >>> w.grad.round(4)
@@ -73,9 +73,9 @@ class GradientNoise:
     Examples
     --------
     >>> import numpy as np
-    >>> import numnet as nn
+    >>> import numnet
     >>> from numnet.optim import GradientNoise
-    >>> w = nn.Tensor(np.zeros(2), requires_grad=True)
+    >>> w = numnet.Tensor(np.zeros(2), requires_grad=True)
     >>> noise = GradientNoise([w], eta=0.3, gamma=0.55, rng=0)
     >>> round(noise.std, 4), noise.t
     (0.5477, 0)

@@ -49,10 +49,10 @@ class Optimizer:
 
     Examples
     --------
-    >>> import numnet as nn
+    >>> import numnet
     >>> from numnet.optim import SGD
-    >>> w = nn.Tensor([1.0, -2.0], requires_grad=True)
-    >>> b = nn.Tensor([0.5], requires_grad=True)
+    >>> w = numnet.Tensor([1.0, -2.0], requires_grad=True)
+    >>> b = numnet.Tensor([0.5], requires_grad=True)
     >>> opt = SGD([{"params": [w]}, {"params": [b], "lr": 0.0}], lr=0.5)
     >>> ((w * w).sum() + (b * b).sum()).backward()
     >>> opt.step()

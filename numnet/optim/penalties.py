@@ -51,10 +51,10 @@ def l2_penalty(params: Tensor | Iterable[Tensor], alpha: float, *, min_ndim: int
 
     Examples
     --------
-    >>> import numnet as nn
+    >>> import numnet
     >>> from numnet.optim import l2_penalty
-    >>> W = nn.Tensor([[1.0, -2.0]], requires_grad=True)
-    >>> b = nn.Tensor([3.0], requires_grad=True)
+    >>> W = numnet.Tensor([[1.0, -2.0]], requires_grad=True)
+    >>> b = numnet.Tensor([3.0], requires_grad=True)
     >>> R = l2_penalty([W, b], alpha=0.1)  # 0.1 · (1 + 4); b is left alone
     >>> R.item()
     0.5
@@ -102,9 +102,9 @@ def l1_penalty(params: Tensor | Iterable[Tensor], alpha: float, *, min_ndim: int
 
     Examples
     --------
-    >>> import numnet as nn
+    >>> import numnet
     >>> from numnet.optim import l1_penalty
-    >>> W = nn.Tensor([[1.0, -2.0], [0.0, 4.0]], requires_grad=True)
+    >>> W = numnet.Tensor([[1.0, -2.0], [0.0, 4.0]], requires_grad=True)
     >>> R = l1_penalty([W], alpha=0.5)
     >>> R.item()
     3.5

@@ -55,9 +55,9 @@ class RMSprop(Optimizer):
 
     Examples
     --------
-    >>> import numnet as nn
+    >>> import numnet
     >>> from numnet.optim import RMSprop
-    >>> w = nn.Tensor([1.0, -2.0], requires_grad=True)
+    >>> w = numnet.Tensor([1.0, -2.0], requires_grad=True)
     >>> opt = RMSprop([w], lr=0.01, alpha=0.75)
     >>> (w * w).sum().backward()
     >>> opt.step()  # s₁ = g²/4, so the step is η g / (|g|/2) = 2η sign(g)

@@ -49,9 +49,9 @@ class SGD(Optimizer):
 
     Examples
     --------
-    >>> import numnet as nn
+    >>> import numnet
     >>> from numnet.optim import SGD
-    >>> w = nn.Tensor([1.0, -2.0], requires_grad=True)
+    >>> w = numnet.Tensor([1.0, -2.0], requires_grad=True)
     >>> opt = SGD([w], lr=0.125, momentum=0.5)
     >>> for _ in range(2):
     ...     opt.zero_grad()
