@@ -13,7 +13,9 @@ of every layer but the first).
 Targets (issue 3): ≥ 3x on 2-8-8-2, ≥ 1.0x on 784-256-128-10, ≥ 0.9x on
 1024-1024-1024-10. Both libraries use the same number of threads. Rounds
 alternate who goes first and the best round of each counts, so a noisy
-neighbour hurts both alike.
+neighbour hurts both alike. ``--threads`` sets PyTorch's intra-op threads,
+the BLAS threads of NumPy and numnet's own (``numnet.set_num_threads``, used
+by the optimizers' elementwise updates of large layers).
 """
 
 from __future__ import annotations
@@ -141,9 +143,13 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=0.3, help="per round and contestant")
     parser.add_argument("--quick", action="store_true", help="first shape, batch 32 only")
+    parser.add_argument(
+        "--shape", choices=["-".join(map(str, s)) for s in SHAPES], help="only this"
+    )
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
+    numnet.set_num_threads(args.threads)
     peak = matmul_peak(args.threads)
     print(f"numnet {numnet.__version__}, torch {torch.__version__}, numpy {np.__version__}")
     print(f"threads {args.threads}; measured float32 matmul peak {peak:.1f} GFLOP/s\n")
@@ -153,7 +159,8 @@ def main() -> None:
     )
     print(header)
     print("-" * len(header))
-    cases = [(SHAPES[0], 32)] if args.quick else [(s, b) for s in SHAPES for b in BATCHES]
+    shapes = [s for s in SHAPES if args.shape in (None, "-".join(map(str, s)))]
+    cases = [(SHAPES[0], 32)] if args.quick else [(s, b) for s in shapes for b in BATCHES]
     with threadpool_limits(args.threads):
         for sizes, batch in cases:
             model = numnet_model(sizes, seed=0)
