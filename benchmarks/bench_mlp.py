@@ -13,7 +13,8 @@ of every layer but the first).
 Targets (issue 3): ≥ 3x on 2-8-8-2, ≥ 1.0x on 784-256-128-10, ≥ 0.9x on
 1024-1024-1024-10. Both libraries use the same number of threads. Rounds
 alternate who goes first and the best round of each counts, so a noisy
-neighbour hurts both alike. ``--threads`` sets PyTorch's intra-op threads,
+neighbour hurts both alike. ``--threads`` sets PyTorch's intra-op threads and
+NumPy's BLAS threads (NumPy's elementwise work runs on one core). ``--threads`` sets PyTorch's intra-op threads,
 the BLAS threads of NumPy and numnet's own (``numnet.set_num_threads``, used
 by the optimizers' elementwise updates of large layers).
 """
@@ -143,6 +144,9 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--seconds", type=float, default=0.3, help="per round and contestant")
     parser.add_argument("--quick", action="store_true", help="first shape, batch 32 only")
+    parser.add_argument(
+        "--shape", choices=["-".join(map(str, s)) for s in SHAPES], help="only this"
+    )
     parser.add_argument(
         "--shape", choices=["-".join(map(str, s)) for s in SHAPES], help="only this"
     )

@@ -27,7 +27,7 @@ def test_network_tour_learns_xor_and_round_trips(capsys, tmp_path, monkeypatch):
 
 
 def test_engine_tour_runs_and_learns(capsys):
-    tour = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)[1]
+    tour = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)[2]
     namespace: dict = {}
     exec(compile(tour, "README engine tour", "exec"), namespace)
     loss_before = namespace["loss"].item()
@@ -38,3 +38,12 @@ def test_engine_tour_runs_and_learns(capsys):
     assert loss_after < loss_before  # the one gradient step went downhill
     assert W1.grad.dtype == np.float64
     assert capsys.readouterr().out.strip()  # it printed the loss
+
+
+def test_linear_model_example_fits_iris(capsys):
+    example = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)[1]
+    namespace: dict = {}
+    exec(compile(example, "README linear models", "exec"), namespace)
+    assert namespace["softmax"].score(namespace["X"], namespace["y"]) > 0.9
+    assert namespace["all_vs_all"].score(namespace["X"], namespace["y"]) > 0.9
+    assert "(3, 4)" in capsys.readouterr().out
