@@ -14,9 +14,7 @@ Targets (issue 3): ≥ 3x on 2-8-8-2, ≥ 1.0x on 784-256-128-10, ≥ 0.9x on
 1024-1024-1024-10. Both libraries use the same number of threads. Rounds
 alternate who goes first and the best round of each counts, so a noisy
 neighbour hurts both alike. ``--threads`` sets PyTorch's intra-op threads and
-NumPy's BLAS threads (NumPy's elementwise work runs on one core). ``--threads`` sets PyTorch's intra-op threads,
-the BLAS threads of NumPy and numnet's own (``numnet.set_num_threads``, used
-by the optimizers' elementwise updates of large layers).
+NumPy's BLAS threads (NumPy's elementwise work runs on one core).
 """
 
 from __future__ import annotations
@@ -147,13 +145,9 @@ def main() -> None:
     parser.add_argument(
         "--shape", choices=["-".join(map(str, s)) for s in SHAPES], help="only this"
     )
-    parser.add_argument(
-        "--shape", choices=["-".join(map(str, s)) for s in SHAPES], help="only this"
-    )
     args = parser.parse_args()
 
     torch.set_num_threads(args.threads)
-    numnet.set_num_threads(args.threads)
     peak = matmul_peak(args.threads)
     print(f"numnet {numnet.__version__}, torch {torch.__version__}, numpy {np.__version__}")
     print(f"threads {args.threads}; measured float32 matmul peak {peak:.1f} GFLOP/s\n")

@@ -45,7 +45,6 @@ from numnet.ops import (  # noqa: E402
     stack,
     where,
 )
-from numnet.parallel import get_num_threads, set_num_threads  # noqa: E402
 from numnet.serialization import (  # noqa: E402
     SerializationError,
     load,
@@ -63,5 +62,5 @@ __all__ = [
     "functional", "nn", "ops", "optim",
     "abs", "clip", "concatenate", "exp", "log", "matmul", "maximum", "minimum", "sqrt", "stack",
     "where", "save", "load", "load_state_dict", "save_checkpoint", "load_checkpoint",
-    "SerializationError", "get_num_threads", "set_num_threads",
+    "SerializationError",
 ]  # fmt: skip

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import partial
 from typing import Any
 
 import numpy as np
 
 from numnet.optim._utils import check_number
 from numnet.optim.optimizer import Optimizer
-from numnet.parallel import split_apply
 from numnet.tensor import Tensor
 
 __all__ = ["Adam", "AdamW"]
@@ -122,7 +120,7 @@ class Adam(Optimizer):
             _adam_step(g, flat.state, t, flat.buf, lr, beta1, beta2, eps)
             flat.apply_step()
             return
-        state, names = self.state, self._state_names(group)[1:]
+        state = self.state
         for p in group["params"]:
             g = p.grad
             if g is None:
@@ -144,14 +142,9 @@ class Adam(Optimizer):
                 theta *= 1 - lr * weight_decay
             if coupled_decay != 0:
                 g = g + coupled_decay * theta
-            rule = partial(_adam_piece, names, t, lr, beta1, beta2, eps)
-            split_apply(rule, [theta, g, self._scratch(theta), *(entry[n] for n in names)])
-
-
-def _adam_piece(names, t, lr, beta1, beta2, eps, theta, g, buf, *moments) -> None:
-    """θ ← θ − Δ on one piece of a parameter (see ``numnet.parallel.split_apply``)."""
-    _adam_step(g, dict(zip(names, moments)), t, buf, lr, beta1, beta2, eps)
-    theta -= buf
+            buf = np.empty_like(theta)
+            _adam_step(g, entry, t, buf, lr, beta1, beta2, eps)
+            theta -= buf
 
 
 def _adam_step(g, state, t, out, lr, beta1, beta2, eps) -> None:

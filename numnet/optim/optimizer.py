@@ -138,18 +138,6 @@ class Optimizer:
         self._flat_groups[id(group)] = flat
         return flat
 
-    def _scratch(self, like: np.ndarray) -> np.ndarray:
-        """A work array shaped and typed like ``like``, kept between steps.
-
-        Allocating a fresh large array every step costs page faults that show
-        on big layers; one buffer per shape serves every parameter in turn.
-        """
-        key = (like.shape, like.dtype)
-        buffers = self.__dict__.setdefault("_scratch_buffers", {})
-        if key not in buffers:
-            buffers[key] = np.empty_like(like, order="C")
-        return buffers[key]
-
     # ----------------------------------------------------------------- groups
     def add_param_group(self, param_group: dict[str, Any]) -> None:
         """Add a group of parameters with its own hyperparameters (unset ones take the defaults).
