@@ -70,12 +70,14 @@ def test_lasso_and_elastic_net(raw_datasets, rel_error, name):
 @pytest.mark.parametrize("solver", ["lbfgs", "gd"])
 @pytest.mark.parametrize("name", CLASSIFICATION)
 def test_logistic_l2(scaled_datasets, rel_error, name, solver):
-    if solver == "gd" and name == "digits":
-        pytest.skip("gd needs ~3,000 full passes over digits (~30 s); covered by lbfgs")
     X, y = scaled_datasets[name]
     ref = sk.LogisticRegression(C=0.5, tol=1e-10, max_iter=10_000).fit(X, y)
-    ours = nl.LogisticRegression(C=0.5, solver=solver, tol=1e-10, max_iter=100_000).fit(X, y)
-    rtol = 1e-6 if solver == "lbfgs" else 1e-5
+    # gd to a gradient of 1e-10 takes ~3,000 passes over digits (~30 s); at 1e-7 it
+    # stops after ~650, and the coefficients are then within 1e-4 of the optimum
+    slow = solver == "gd" and name == "digits"
+    tol = 1e-7 if slow else 1e-10
+    ours = nl.LogisticRegression(C=0.5, solver=solver, tol=tol, max_iter=100_000).fit(X, y)
+    rtol = 1e-6 if solver == "lbfgs" else 1e-4 if slow else 1e-5
     assert ours.coef_.shape == ref.coef_.shape
     assert rel_error(ours.coef_, ref.coef_) < rtol
     assert np.abs(ours.intercept_ - ref.intercept_).max() < rtol * np.abs(ref.coef_).max()
