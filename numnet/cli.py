@@ -48,8 +48,8 @@ def info(args: argparse.Namespace) -> int:
 def train(args: argparse.Namespace) -> int:
     print(
         "numnet train: the training command (an MLP on the bundled digits data, with progress, "
-        "plots and checkpoints) is still to come.\nUntil then: `numnet info`, and the engine tour "
-        "in README.md."
+        "plots and checkpoints) is still to come.\nUntil then: `numnet info`, and the tour in "
+        "README.md, which trains a network in a few lines with numnet.nn and numnet.optim."
     )
     return 0
 
