@@ -39,6 +39,10 @@ class Linear(Module):
     ------
     input ``(..., in_features)`` → output ``(..., out_features)``.
 
+    An array or list is converted to the layer's dtype first, as Keras does, so
+    float64 data from NumPy or scikit-learn runs a float32 model in float32. A
+    ``Tensor`` keeps its dtype (NumPy's promotion rules then apply).
+
     Examples
     --------
     >>> import numnet
@@ -81,7 +85,9 @@ class Linear(Module):
             init.uniform_(self.bias, -bound, bound, rng)
 
     def forward(self, x: Any, activation: str = "identity") -> Tensor:
-        return _dense(as_tensor(x), self.weight, self.bias, activation, out_in=True)
+        if not isinstance(x, Tensor):  # data, not a graph node: compute in the layer's dtype
+            x = Tensor(np.asarray(x, dtype=self.weight.dtype))
+        return _dense(x, self.weight, self.bias, activation, out_in=True)
 
     def extra_repr(self) -> str:
         return (

@@ -643,3 +643,14 @@ def test_custom_module_has_no_config_and_says_what_to_do():
     with pytest.raises(NotImplementedError, match="Block does not describe.*load_state_dict"):
         Block().get_config()
     assert "Block" not in BUILTIN_MODULES
+
+
+def test_linear_converts_arrays_to_its_dtype_and_leaves_tensors_alone():
+    layer = nn.Linear(2, 3, rng=0, dtype=np.float32)
+    assert layer(np.ones((4, 2), np.float64)).dtype == np.float32
+    assert layer([[1, 2]]).dtype == np.float32  # a list of ints too
+    x64 = numnet.Tensor(np.ones((4, 2)), requires_grad=True)
+    out = layer(x64)
+    assert out.dtype == np.float64  # a graph node keeps NumPy's promotion
+    out.sum().backward()
+    assert x64.grad.dtype == np.float64 and layer.weight.grad.dtype == np.float32
