@@ -236,3 +236,19 @@ def test_load_checkpoint_rebuilds_the_model_and_checks_the_optimizer_kind(tmp_pa
     other = optim.Adam(restored["model"].parameters())
     with pytest.raises(SerializationError, match="SGD"):
         numnet.load_checkpoint(path, restored["model"], other)
+
+
+def test_only_public_builtin_classes_can_be_named_in_a_file(tmp_path):
+    from numnet.serialization import _digest
+
+    for name in ("_Loss", "Module", "os.system", "Custom"):
+        metadata = {
+            "format": json.dumps("numnet.model/1"),
+            "architecture": json.dumps({"class": name, "config": {}}),
+            "sha256": json.dumps(_digest({})),
+            "zero_dim": json.dumps([]),
+        }
+        path = tmp_path / "crafted.safetensors"
+        save_file({}, str(path), metadata=metadata)
+        with pytest.raises(SerializationError, match="unknown module class"):
+            numnet.load(path)

@@ -65,7 +65,7 @@ class Module:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        if cls.__module__.startswith("numnet.nn."):
+        if cls.__module__.startswith("numnet.nn.") and not cls.__name__.startswith("_"):
             BUILTIN_MODULES[cls.__name__] = cls
 
     # --------------------------------------------------------------- calling
