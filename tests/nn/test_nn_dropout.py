@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import numnet
+import numnet.functional as F
 from numnet import nn
 
 SHAPE = (500, 400)  # 200,000 draws: the standard error of a mean is tiny
@@ -232,3 +233,8 @@ def test_gaussian_noise_zero_std_and_bad_arguments():
     with pytest.raises(TypeError, match="floating-point input, got dtype int64"):
         nn.GaussianNoise(0.5, rng=0)(numnet.tensor([1, 2, 3]))
     assert repr(nn.GaussianNoise(0.5)) == "GaussianNoise(std=0.5)"
+
+
+def test_dropout_refuses_integer_input_instead_of_truncating_the_scale():
+    with pytest.raises(TypeError, match="floating-point"):
+        F.dropout(numnet.tensor([1, 1, 1, 1]), 0.3, True, 0)
