@@ -110,7 +110,9 @@ def _write(path: Any, arrays: dict[str, np.ndarray], metadata: dict[str, Any]) -
 
 
 def _digest(arrays: Mapping[str, np.ndarray]) -> str:
-    """SHA-256 over names, dtypes, shapes and bytes, in name order: safetensors has no checksum."""
+    """SHA-256 over names, dtypes, sizes and bytes, in name order: safetensors has no checksum.
+
+    Sizes rather than shapes, because a 0-d array reads back as shape (1,)."""
     digest = hashlib.sha256()
     for name in sorted(arrays):
         value = arrays[name]
@@ -310,7 +312,10 @@ def load_checkpoint(
     if model is None:
         if metadata.get("architecture") is None:
             raise SerializationError(f"{path}: no architecture saved; pass the model to restore")
-        model = _build(metadata["architecture"])
+        try:
+            model = _build(metadata["architecture"])
+        except ValueError as error:
+            raise SerializationError(f"{path}: {error}") from None
     prefix = "model/"
     _fill(model, {k[len(prefix) :]: v for k, v in arrays.items() if k.startswith(prefix)}, path)
     generators = _generators(model)

@@ -6,6 +6,7 @@ Seed 000 writes losses as sums over the data, seed 002 as means; both are here.
 from __future__ import annotations
 
 import functools
+import math
 from typing import Any
 
 import numpy as np
@@ -22,12 +23,17 @@ __all__ = [
 _REDUCTIONS = ("mean", "sum", "none")
 
 
-def _reduce(loss: np.ndarray, reduction: str) -> np.ndarray:
-    if reduction == "mean":
-        return np.add.reduce(loss, axis=None) / loss.size
+def _reduce(loss: np.ndarray, reduction: str, denominator: float | None = None) -> np.ndarray:
+    """Sum, or mean over ``denominator`` (the element count unless given), or 'none'."""
+    if reduction == "none":
+        return loss
+    total = np.add.reduce(loss, axis=None)
     if reduction == "sum":
-        return np.add.reduce(loss, axis=None)
-    return loss
+        return total
+    if denominator is None:
+        return total / loss.size
+    with np.errstate(invalid="ignore", divide="ignore"):  # weights summing to 0: nan, as PyTorch
+        return (total / np.float64(denominator)).astype(loss.dtype)
 
 
 def _check_reduction(reduction: str) -> None:
@@ -35,12 +41,15 @@ def _check_reduction(reduction: str) -> None:
         raise ValueError(f"reduction must be one of {_REDUCTIONS}, got {reduction!r}")
 
 
-def _reduction_grad(g: np.ndarray, n: int, reduction: str) -> np.ndarray | float:
+def _reduction_grad(g: np.ndarray, n: float, reduction: str) -> np.ndarray | float:
     """dL/d(loss_i): g/n for a mean, g for a sum (as Python floats: a scalar
-    multiplies fastest and keeps the loss's dtype), g_i for 'none'."""
+    multiplies fastest and keeps the loss's dtype), g_i for 'none'. A mean over
+    n = 0 (class weights summing to 0) gives nan, as PyTorch."""
     if reduction == "none":
         return g
-    return float(g) / n if reduction == "mean" else float(g)
+    if reduction == "sum":
+        return float(g)
+    return float(g) / n if n else math.nan
 
 
 def cross_entropy(
@@ -106,11 +115,11 @@ def cross_entropy(
         grad.ravel()[_row_starts(n, classes) + y] -= (1 - eps) * (w_y if w_y is not None else 1.0)
         if eps:
             grad -= (eps / classes) * (w if w is not None else 1.0)
-        scale = _weighted_scale(g, denominator, reduction)
+        scale = _reduction_grad(g, denominator, reduction)
         grad *= scale[:, None] if reduction == "none" else scale
         return (grad,)
 
-    return _result(_weighted_reduce(loss, denominator, reduction), (z,), backward, "cross_entropy")
+    return _result(_reduce(loss, reduction, denominator), (z,), backward, "cross_entropy")
 
 
 def _plain_cross_entropy(z: Tensor, y: np.ndarray, reduction: str) -> Tensor:
@@ -160,10 +169,10 @@ def nll_loss(input: Any, target: Any, weight: Any = None, reduction: str = "mean
 
     def backward(g):
         grad = np.zeros_like(x.data)
-        grad.ravel()[picked] = -w_y * _weighted_scale(g, denominator, reduction)
+        grad.ravel()[picked] = -w_y * _reduction_grad(g, denominator, reduction)
         return (grad,)
 
-    return _result(_weighted_reduce(loss, denominator, reduction), (x,), backward, "nll_loss")
+    return _result(_reduce(loss, reduction, denominator), (x,), backward, "nll_loss")
 
 
 def _log_softmax_rows(z: np.ndarray) -> np.ndarray:
@@ -181,24 +190,6 @@ def _class_weights(weight: Any, classes: int, dtype: np.dtype) -> np.ndarray | N
     if not np.all(np.isfinite(w)) or np.any(w < 0):
         raise ValueError(f"class weights must be finite and non-negative, got {w}")
     return w
-
-
-def _weighted_reduce(loss: np.ndarray, denominator: float, reduction: str) -> np.ndarray:
-    if reduction == "none":
-        return loss
-    total = np.add.reduce(loss, axis=None)
-    if reduction == "sum":
-        return total
-    with np.errstate(invalid="ignore", divide="ignore"):  # weights summing to 0: nan, as PyTorch
-        return (total / np.float64(denominator)).astype(loss.dtype)
-
-
-def _weighted_scale(g: np.ndarray, denominator: float, reduction: str) -> Any:
-    """dL/dℓ_i for a reduction whose mean divides by ``denominator``."""
-    if reduction == "none":
-        return g
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return float(np.float64(g) / denominator) if reduction == "mean" else float(g)
 
 
 def _class_indices(target: Any, shape: tuple[int, int], name: str = "cross_entropy") -> np.ndarray:
