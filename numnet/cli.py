@@ -6,6 +6,7 @@ import argparse
 import platform
 import sys
 from importlib import metadata
+from typing import Any
 
 import numnet
 
@@ -45,13 +46,95 @@ def info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _fail(command: str, message: str) -> int:
+    """One clear line on stderr and exit code 2, as argparse does for a bad option."""
+    print(f"numnet {command}: error: {message}", file=sys.stderr)
+    return 2
+
+
 def train(args: argparse.Namespace) -> int:
-    print(
-        "numnet train: the training command (an MLP on the bundled digits data, with progress, "
-        "plots and checkpoints) is still to come.\nUntil then: `numnet info`, and the tour in "
-        "README.md, which trains a network in a few lines with numnet.nn and numnet.optim."
-    )
+    """Train an MLP (default: digits) and write the run folder."""
+    from numnet.train.runs import RunConfig, RunError, load_config, parse_hidden, train_run
+
+    try:
+        settings = load_config(args.config) if args.config else {}
+        for name in (
+            "data", "target", "task", "activation", "optimizer", "lr", "epochs", "batch_size",
+            "dropout", "l1", "l2", "early_stopping", "test_size", "seed", "out",
+        ):  # fmt: skip
+            value = getattr(args, name)
+            if value is not None:
+                settings[name] = value
+        if args.hidden is not None:
+            settings["hidden"] = parse_hidden(args.hidden)
+        config = RunConfig(**settings)
+        run_dir, metrics = train_run(config, progress=not args.quiet)
+    except (RunError, TypeError) as error:
+        return _fail("train", str(error))
+    scores = "  ".join(f"{k} {v:.4f}" for k, v in metrics["test"].items())
+    print(f"test {scores}  ({metrics['n_test']} samples)")
+    if metrics["stop_reason"]:
+        print(metrics["stop_reason"])
+    print(f"saved {run_dir}/ (model.safetensors, run.json, metrics.json, learning_curve.png)")
     return 0
+
+
+def evaluate(args: argparse.Namespace) -> int:
+    """Print the scores of a run's model on a dataset."""
+    from numnet.train.runs import RunError, evaluate_run
+
+    try:
+        scores = evaluate_run(args.run_dir, args.data)
+    except RunError as error:
+        return _fail("evaluate", str(error))
+    print("  ".join(f"{k} {v:.4f}" for k, v in scores.items()))
+    return 0
+
+
+def predict(args: argparse.Namespace) -> int:
+    """Write a run's predictions for a dataset to CSV."""
+    from numnet.train.runs import RunError, predict_run
+
+    try:
+        rows = predict_run(args.run_dir, args.data, args.output)
+    except RunError as error:
+        return _fail("predict", str(error))
+    print(f"wrote {rows} predictions to {args.output}")
+    return 0
+
+
+def _train_parser(commands: Any) -> None:
+    parser = commands.add_parser(
+        "train",
+        help="train an MLP (default: the bundled digits data) and save the run",
+        description=(
+            "Train a multilayer perceptron. With no options: the bundled digits data, "
+            "standardized, stratified 80/20 split, seed 0. Writes runs/<timestamp>/ with "
+            "model.safetensors, run.json, metrics.json, history.csv and learning_curve.png."
+        ),
+    )
+    add = parser.add_argument
+    add("--data", help="a CSV, Parquet or .npz file, or a built-in dataset name (default digits)")
+    add("--target", help="the target column of a file (default: the last column)")
+    add("--task", choices=("classification", "regression"), help="inferred when omitted")
+    add("--hidden", help="hidden layer sizes, e.g. 64,32 (default 64)")
+    add("--activation", help="relu, tanh, sigmoid, elu, softplus, arctan or identity")
+    add("--optimizer", help="adam, adamw, sgd or rmsprop")
+    add("--lr", type=float, help="learning rate (default 0.003)")
+    add("--epochs", type=int, help="epochs (default 40)")
+    add("--batch-size", type=int, help="rows per step (default 32)")
+    add("--dropout", type=float, help="drop probability after each hidden layer (default 0)")
+    add("--l1", type=float, help="L1 penalty on the weights (default 0)")
+    add("--l2", type=float, help="L2 penalty on the weights (default 0)")
+    add("--early-stopping", type=int, metavar="PATIENCE",
+        help="stop when the validation loss has not improved for PATIENCE epochs")  # fmt: skip
+    add("--test-size", type=float, help="held-out test fraction (default 0.2)")
+    add("--seed", type=int, help="seed of the split, the weights and the shuffles (default 0)")
+    add("--out", help="the run folder (default runs/<timestamp>); must not exist or be empty")
+    add("--config", help="a TOML file with any of these settings (options override it)")
+    add("--quiet", action="store_true", help="no progress bar")
+    parser.set_defaults(run=train)
+    parser.error = lambda message: sys.exit(_fail("train", message))  # type: ignore[method-assign]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -63,7 +146,16 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("info", help="versions, default dtype and BLAS threads").set_defaults(
         run=info
     )
-    commands.add_parser("train", help="train a network (coming soon)").set_defaults(run=train)
+    _train_parser(commands)
+    evaluate_parser = commands.add_parser("evaluate", help="score a run's model on a dataset")
+    evaluate_parser.add_argument("run_dir", metavar="RUN", help="a run folder written by numnet train")
+    evaluate_parser.add_argument("data", help="a file with the target column, or a built-in name")
+    evaluate_parser.set_defaults(run=evaluate)
+    predict_parser = commands.add_parser("predict", help="write a run's predictions to CSV")
+    predict_parser.add_argument("run_dir", metavar="RUN", help="a run folder written by numnet train")
+    predict_parser.add_argument("data", help="a file of features (a target column is ignored)")
+    predict_parser.add_argument("--output", required=True, help="the CSV to write")
+    predict_parser.set_defaults(run=predict)
     return parser
 
 

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -27,6 +25,7 @@ from safetensors.numpy import load as _load_arrays
 from safetensors.numpy import save as _save_arrays
 
 import numnet
+from numnet._atomic import write_atomic
 from numnet.nn.container import ModuleList, Sequential
 from numnet.nn.module import BUILTIN_MODULES, Module
 
@@ -84,20 +83,6 @@ def _build(description: Mapping[str, Any]) -> Module:
 
 
 # ------------------------------------------------------------------- file access
-def _write_atomic(path: Path, payload: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(payload)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
 def _write(path: Any, arrays: dict[str, np.ndarray], metadata: dict[str, Any]) -> Path:
     path = Path(path)
     # safetensors reads a 0-d array back as shape (1,): remember which were 0-d
@@ -105,7 +90,7 @@ def _write(path: Any, arrays: dict[str, np.ndarray], metadata: dict[str, Any]) -
     arrays = {name: np.ascontiguousarray(value) for name, value in arrays.items()}
     metadata["sha256"] = _digest(arrays)
     header = {key: json.dumps(value) for key, value in metadata.items()}
-    _write_atomic(path, _save_arrays(arrays, metadata=header))
+    write_atomic(path, _save_arrays(arrays, metadata=header))
     return path
 
 
@@ -262,15 +247,19 @@ def save_checkpoint(
     epoch: int = 0,
     rng: np.random.Generator | None = None,
     extra: Mapping[str, Any] | None = None,
+    arrays: Mapping[str, np.ndarray] | None = None,
 ) -> Path:
     """Write everything needed to resume training, atomically, to one safetensors file.
 
     Saved: the model (architecture when it has one, parameters, buffers), the
     optimizer's and scheduler's ``state_dict``, the state of every module's
     random generator and of ``rng`` (e.g. the one that shuffles the data),
-    ``epoch``, and ``extra`` (any JSON: history, best score...).
+    ``epoch``, ``extra`` (any JSON: history, best score...) and ``arrays``
+    (named NumPy arrays, e.g. the best weights seen so far).
     """
+    extra_arrays = {f"extra/{name}": np.asarray(a) for name, a in (arrays or {}).items()}
     arrays = {f"model/{name}": value for name, value in model.state_dict().items()}
+    arrays.update(extra_arrays)
     metadata: dict[str, Any] = {
         "format": _CHECKPOINT_FORMAT,
         "numnet_version": numnet.__version__,
@@ -305,7 +294,7 @@ def load_checkpoint(
     """Restore a checkpoint written by :func:`save_checkpoint`, in place.
 
     ``model`` may be omitted when the checkpoint holds an architecture: it is
-    rebuilt. Returns ``{"model", "epoch", "extra"}``; the optimizer, the
+    rebuilt. Returns ``{"model", "epoch", "extra", "arrays"}``; the optimizer, the
     scheduler, the modules' generators and ``rng`` are restored in place.
     """
     arrays, metadata = _read(path, _CHECKPOINT_FORMAT)
@@ -339,7 +328,13 @@ def load_checkpoint(
                 f"{path}: holds a {kind} scheduler, not {type(scheduler).__name__}"
             )
         scheduler.load_state_dict(saved)
-    return {"model": model, "epoch": metadata["epoch"], "extra": metadata.get("extra", {})}
+    saved = {k[len("extra/") :]: v for k, v in arrays.items() if k.startswith("extra/")}
+    return {
+        "model": model,
+        "epoch": metadata["epoch"],
+        "extra": metadata.get("extra", {}),
+        "arrays": saved,
+    }
 
 
 def _optimizer_state(path: Any, arrays: Mapping, metadata: Mapping, optimizer: Any) -> dict:
