@@ -68,9 +68,9 @@ def main() -> None:
     print("|---|---|---|---|---|---|")
     for batch in args.batch:
         runs = {
-            "hand": lambda m: hand_loop(m, X, y, batch, 0),
-            "fit": lambda m: with_fit(m, X, y, batch, 0, False),
-            "fit+progress": lambda m: with_fit(m, X, y, batch, 0, True),
+            "hand": lambda m, b=batch: hand_loop(m, X, y, b, 0),
+            "fit": lambda m, b=batch: with_fit(m, X, y, b, 0, False),
+            "fit+progress": lambda m, b=batch: with_fit(m, X, y, b, 0, True),
         }
         best = dict.fromkeys(runs, np.inf)
         for _ in range(args.repeats):

@@ -18,10 +18,13 @@ against finite differences.
 __version__ = "0.1.0"
 
 from numnet import (
+    data,  # noqa: E402
     functional,  # noqa: E402
+    metrics,  # noqa: E402
     nn,  # noqa: E402
     ops,  # noqa: E402  (binds operators to Tensor)
     optim,  # noqa: E402
+    train,  # noqa: E402
 )
 from numnet.autograd import (  # noqa: E402
     AnomalyError,
@@ -59,7 +62,7 @@ __all__ = [
     "__version__", "Tensor", "tensor", "zeros", "ones", "zeros_like", "ones_like", "randn", "rand",
     "get_default_dtype", "set_default_dtype", "no_grad", "enable_grad", "is_grad_enabled",
     "detect_anomaly", "AnomalyError", "gradcheck", "GradcheckError",
-    "functional", "nn", "ops", "optim",
+    "data", "functional", "metrics", "nn", "ops", "optim", "train",
     "abs", "clip", "concatenate", "exp", "log", "matmul", "maximum", "minimum", "sqrt", "stack",
     "where", "save", "load", "load_state_dict", "save_checkpoint", "load_checkpoint",
     "SerializationError",

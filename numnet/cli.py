@@ -60,7 +60,7 @@ def train(args: argparse.Namespace) -> int:
         settings = load_config(args.config) if args.config else {}
         for name in (
             "data", "target", "task", "activation", "optimizer", "lr", "epochs", "batch_size",
-            "dropout", "l1", "l2", "early_stopping", "test_size", "seed", "out",
+            "dropout", "l1", "l2", "early_stopping", "test_size", "seed", "out", "resume",
         ):  # fmt: skip
             value = getattr(args, name)
             if value is not None:
@@ -69,7 +69,7 @@ def train(args: argparse.Namespace) -> int:
             settings["hidden"] = parse_hidden(args.hidden)
         config = RunConfig(**settings)
         run_dir, metrics = train_run(config, progress=not args.quiet)
-    except (RunError, TypeError) as error:
+    except (RunError, TypeError, ValueError) as error:
         return _fail("train", str(error))
     scores = "  ".join(f"{k} {v:.4f}" for k, v in metrics["test"].items())
     print(f"test {scores}  ({metrics['n_test']} samples)")
@@ -132,6 +132,9 @@ def _train_parser(commands: Any) -> None:
     add("--seed", type=int, help="seed of the split, the weights and the shuffles (default 0)")
     add("--out", help="the run folder (default runs/<timestamp>); must not exist or be empty")
     add("--config", help="a TOML file with any of these settings (options override it)")
+    add("--resume", metavar="CHECKPOINT",
+        help="continue an interrupted run (Ctrl-C writes numnet-checkpoint.safetensors) with "
+        "the same settings")  # fmt: skip
     add("--quiet", action="store_true", help="no progress bar")
     parser.set_defaults(run=train)
     parser.error = lambda message: sys.exit(_fail("train", message))  # type: ignore[method-assign]
@@ -148,11 +151,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _train_parser(commands)
     evaluate_parser = commands.add_parser("evaluate", help="score a run's model on a dataset")
-    evaluate_parser.add_argument("run_dir", metavar="RUN", help="a run folder written by numnet train")
+    evaluate_parser.add_argument("run_dir", metavar="RUN", help="a folder written by numnet train")
     evaluate_parser.add_argument("data", help="a file with the target column, or a built-in name")
     evaluate_parser.set_defaults(run=evaluate)
     predict_parser = commands.add_parser("predict", help="write a run's predictions to CSV")
-    predict_parser.add_argument("run_dir", metavar="RUN", help="a run folder written by numnet train")
+    predict_parser.add_argument("run_dir", metavar="RUN", help="a folder written by numnet train")
     predict_parser.add_argument("data", help="a file of features (a target column is ignored)")
     predict_parser.add_argument("--output", required=True, help="the CSV to write")
     predict_parser.set_defaults(run=predict)

@@ -62,6 +62,7 @@ class RunConfig:
     test_size: float = 0.2
     seed: int = 0
     out: str | None = None
+    resume: str | None = None
 
     def check(self) -> RunConfig:
         """Validate every field; raise :class:`RunError` naming the bad value."""
@@ -295,6 +296,7 @@ def train_run(config: RunConfig, progress: bool = True) -> tuple[Path, dict[str,
     history = trainer.fit(
         (standardize(X_train), scale_target(y_train)), epochs=config.epochs,
         batch_size=config.batch_size, seed=config.seed, validation_split=0.1,
+        checkpoint=config.resume, resume=config.resume,
     )  # fmt: skip
     seconds = time.perf_counter() - started
     scores = _scores(task, y_test, trainer.predict(standardize(X_test)), y_scale or (0.0, 1.0))
@@ -308,7 +310,7 @@ def train_run(config: RunConfig, progress: bool = True) -> tuple[Path, dict[str,
         "train_seconds": round(seconds, 3),
     }
     settings = dataclasses.asdict(config)
-    settings["out"] = None
+    settings["out"] = settings["resume"] = None
     run = {
         "format": "numnet.run/1",
         "config": settings,
