@@ -8,6 +8,15 @@ import numpy as np
 README = Path(__file__).resolve().parents[1] / "README.md"
 
 
+def python_block(marker: str) -> str:
+    """The README's one Python block that contains ``marker``."""
+    blocks = [
+        b for b in re.findall(r"```python\n(.*?)```", README.read_text(), re.S) if marker in b
+    ]
+    assert len(blocks) == 1, f"{len(blocks)} README blocks contain {marker!r}"
+    return blocks[0]
+
+
 def test_readme_opens_with_the_two_commands():
     commands = re.findall(r"```bash\n(.*?)```", README.read_text(), re.S)[0]
     assert "pip install -e . && numnet train" in commands
@@ -15,7 +24,7 @@ def test_readme_opens_with_the_two_commands():
 
 
 def test_network_tour_learns_xor_and_round_trips(capsys, tmp_path, monkeypatch):
-    tour = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)[0]
+    tour = python_block('numnet.save(model, "runs/xor.safetensors")')
     monkeypatch.chdir(tmp_path)
     (tmp_path / "runs").mkdir()
     namespace: dict = {}
@@ -27,7 +36,7 @@ def test_network_tour_learns_xor_and_round_trips(capsys, tmp_path, monkeypatch):
 
 
 def test_engine_tour_runs_and_learns(capsys):
-    tour = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)[2]
+    tour = python_block("W1.grad")
     namespace: dict = {}
     exec(compile(tour, "README engine tour", "exec"), namespace)
     loss_before = namespace["loss"].item()
@@ -41,9 +50,20 @@ def test_engine_tour_runs_and_learns(capsys):
 
 
 def test_linear_model_example_fits_iris(capsys):
-    example = re.findall(r"```python\n(.*?)```", README.read_text(), re.S)[1]
+    example = python_block("OneVsOneClassifier")
     namespace: dict = {}
     exec(compile(example, "README linear models", "exec"), namespace)
     assert namespace["softmax"].score(namespace["X"], namespace["y"]) > 0.9
     assert namespace["all_vs_all"].score(namespace["X"], namespace["y"]) > 0.9
     assert "(3, 4)" in capsys.readouterr().out
+
+
+def test_training_example_fits_the_spiral(capsys, tmp_path, monkeypatch):
+    example = python_block("from numnet.train import")
+    monkeypatch.chdir(tmp_path)
+    namespace: dict = {}
+    exec(compile(example, "README training", "exec"), namespace)
+    history = namespace["history"]
+    assert max(history["val_accuracy"]) > 0.95
+    assert (tmp_path / "runs" / "spiral.safetensors").exists()
+    assert "best val_accuracy" in capsys.readouterr().out

@@ -519,3 +519,9 @@ def test_iteration():
     assert [r.tolist() for r in rows] == [[0.0, 1.0], [2.0, 3.0], [4.0, 5.0]]
     with pytest.raises(TypeError, match="0-d"):
         iter(nn.Tensor(1.0))
+
+
+def test_backward_python_float_seed_keeps_float64_precision():
+    x = nn.Tensor(np.array(1.0), requires_grad=True)
+    (x * 1).backward(0.1)
+    assert x.grad.dtype == np.float64 and x.grad == 0.1  # not 0.1 rounded to float32
