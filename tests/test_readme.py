@@ -67,3 +67,9 @@ def test_training_example_fits_the_spiral(capsys, tmp_path, monkeypatch):
     assert max(history["val_accuracy"]) > 0.95
     assert (tmp_path / "runs" / "spiral.safetensors").exists()
     assert "best val_accuracy" in capsys.readouterr().out
+
+
+def test_estimator_example_cross_validates(capsys):
+    namespace: dict = {}
+    exec(compile(python_block("cross_val_score"), "README estimators", "exec"), namespace)
+    assert float(capsys.readouterr().out) > 0.9
