@@ -364,15 +364,8 @@ class NpyLoader(_ChunkedLoader):
             raise TypeError(f"{self.x_path}: X must be numeric, got dtype {X.dtype}")
         self.n_samples, self.n_features = X.shape
         stored = X.dtype
+        self.dtype = _batch_dtype(dtype, stored)
         del X  # keep no map of the whole file alive
-        if dtype is not None:
-            self.dtype = check_float_dtype(dtype)
-        elif stored.kind == "f":
-            self.dtype = stored
-        else:
-            from numnet.tensor import get_default_dtype
-
-            self.dtype = get_default_dtype()
         if self.y_path is not None:
             y = _open_npy(self.y_path)
             if y.ndim not in (1, 2) or y.shape[0] != self.n_samples:
@@ -404,6 +397,17 @@ class NpyLoader(_ChunkedLoader):
             del mapped
             check_finite(y, "y", row_offset=lo, where=f" in {self.y_path}")
         return X, y
+
+
+def _batch_dtype(requested: Any, stored: np.dtype) -> np.dtype:
+    """The dtype of X batches: as requested, else as stored if float, else the default float."""
+    if requested is not None:
+        return check_float_dtype(requested)
+    if stored.kind == "f":
+        return stored
+    from numnet.tensor import get_default_dtype
+
+    return get_default_dtype()
 
 
 def _open_npy(path: str) -> np.ndarray:
@@ -513,14 +517,7 @@ class ParquetLoader(_ChunkedLoader):
         self.n_samples = parquet.metadata.num_rows
         self.n_features = len(features)
         stored = np.result_type(*[schema.field(n).type.to_pandas_dtype() for n in features])
-        if dtype is not None:
-            self.dtype = check_float_dtype(dtype)
-        elif stored.kind == "f":
-            self.dtype = stored
-        else:
-            from numnet.tensor import get_default_dtype
-
-            self.dtype = get_default_dtype()
+        self.dtype = _batch_dtype(dtype, stored)
         self._init_options(batch_size, shuffle, seed, drop_last)
         self.shuffle_buffer = self._check_shuffle_buffer(shuffle_buffer)
         self._bounds = []
