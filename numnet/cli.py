@@ -159,6 +159,9 @@ def build_parser() -> argparse.ArgumentParser:
     predict_parser.add_argument("data", help="a file of features (a target column is ignored)")
     predict_parser.add_argument("--output", required=True, help="the CSV to write")
     predict_parser.set_defaults(run=predict)
+    from numnet.rl.cli import add_commands as add_rl_commands  # cem, cem-eval
+
+    add_rl_commands(commands)
     return parser
 
 
