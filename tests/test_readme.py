@@ -4,6 +4,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -73,3 +74,10 @@ def test_estimator_example_cross_validates(capsys):
     namespace: dict = {}
     exec(compile(python_block("cross_val_score"), "README estimators", "exec"), namespace)
     assert float(capsys.readouterr().out) > 0.9
+
+
+def test_cem_example_solves_cartpole(capsys):
+    pytest.importorskip("gymnasium")
+    namespace: dict = {}
+    exec(compile(python_block("from numnet.rl import CEM"), "README CEM", "exec"), namespace)
+    assert float(capsys.readouterr().out.split()[-1]) >= 475
