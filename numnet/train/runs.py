@@ -100,6 +100,8 @@ class RunConfig:
                 f"--early-stopping must be a patience in epochs (0 = off), "
                 f"got {self.early_stopping!r}"
             )
+        if self.resume is not None and not Path(self.resume).is_file():
+            raise RunError(f"--resume {self.resume}: no such checkpoint file")
         if not (isinstance(self.test_size, float) and 0.0 < self.test_size < 1.0):
             raise RunError(f"--test-size must be a fraction in (0, 1), got {self.test_size!r}")
         return self

@@ -176,6 +176,7 @@ def test_an_existing_run_is_never_overwritten(tmp_path, capsys):
         (["--data", "digts"], "did you mean 'digits'"),
         (["--epochs", "two"], "invalid int value"),
         (["--config", "missing.toml"], "no such config file"),
+        (["--resume", "missing.safetensors"], "missing.safetensors"),
     ],
 )
 def test_bad_options(tmp_path, capsys, argv, needle):
@@ -194,3 +195,35 @@ def test_bad_run_folders(tmp_path, capsys):
     (tmp_path / "run.json").write_text("{not json")
     code, out, err = run_cli(capsys, "evaluate", str(tmp_path), "digits")
     one_line_error(code, out, err, "run.json", "corrupt")
+
+
+def test_ctrl_c_then_resume_equals_an_uninterrupted_run(tmp_path, capsys, monkeypatch):
+    import signal
+
+    from numnet.train.trainer import Trainer
+
+    monkeypatch.chdir(tmp_path)
+    assert run_cli(capsys, "train", "--epochs", "4", "--out", "full", "--quiet")[0] == 0
+    original, calls = Trainer._step, [0]
+
+    def step_then_ctrl_c(self, *args):
+        value = original(self, *args)
+        calls[0] += 1
+        if calls[0] == 50:  # in the second epoch
+            signal.raise_signal(signal.SIGINT)
+        return value
+
+    monkeypatch.setattr(Trainer, "_step", step_then_ctrl_c)
+    code, stdout, _ = run_cli(capsys, "train", "--epochs", "4", "--out", "part", "--quiet")
+    assert code == 0 and "interrupted (Ctrl-C) at epoch 2" in stdout
+    checkpoint = tmp_path / "numnet-checkpoint.safetensors"
+    assert checkpoint.is_file()
+    monkeypatch.setattr(Trainer, "_step", original)
+    argv = ["train", "--epochs", "4", "--out", "resumed", "--quiet", "--resume", str(checkpoint)]
+    assert run_cli(capsys, *argv)[0] == 0
+    full, resumed = (numnet.load(tmp_path / d / "model.safetensors") for d in ("full", "resumed"))
+    for key, value in full.state_dict().items():
+        np.testing.assert_array_equal(resumed.state_dict()[key], value, err_msg=key)
+    assert (tmp_path / "full" / "history.csv").read_text() == (
+        tmp_path / "resumed" / "history.csv"
+    ).read_text()
