@@ -266,6 +266,8 @@ class Trainer:
         return y
 
     def _penalty(self) -> Any:
+        if not (self.l1 or self.l2):
+            return None
         from numnet.optim import l1_penalty, l2_penalty
 
         penalty = None
