@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import signal
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ import numpy as np
 from numnet.autograd import no_grad
 from numnet.nn.loss import CrossEntropyLoss, NLLLoss
 from numnet.nn.module import Module
+from numnet.train._state import EpochTotals, join_arrays, split_arrays
 from numnet.train.callbacks import Callback
 from numnet.train.history import History
 from numnet.train.progress import ProgressBar
@@ -68,85 +69,6 @@ def _choice(kind: str, name: str, options: dict[str, type]) -> type:
         raise ValueError(
             f"unknown {kind} {name!r}; expected one of {', '.join(sorted(options))}"
         ) from None
-
-
-class _EpochTotals:
-    """Loss and metrics accumulated over the batches of one epoch, exact across batch sizes."""
-
-    def __init__(self, metrics: Sequence[Any], mean: bool) -> None:
-        self.metrics, self.mean = metrics, mean
-        self.loss_sum, self.count = 0.0, 0
-        for metric in metrics:
-            metric.reset()
-
-    def update(self, value: float, n: int, y: Any, output: np.ndarray) -> None:
-        self.loss_sum += value * n if self.mean else value
-        self.count += n
-        for metric in self.metrics:
-            metric.update(y, output)
-
-    def logs(self, prefix: str = "") -> dict[str, float]:
-        loss = self.loss_sum / self.count if self.mean and self.count else self.loss_sum
-        logs = {f"{prefix}loss": loss}
-        for metric in self.metrics:
-            logs[f"{prefix}{metric.name}"] = float(metric.result())
-        return logs
-
-    def state(self) -> dict[str, Any]:
-        return {
-            "loss_sum": self.loss_sum,
-            "count": self.count,
-            "metrics": [_plain_state(metric) for metric in self.metrics],
-        }
-
-    def load(self, state: dict[str, Any]) -> None:
-        self.loss_sum, self.count = float(state["loss_sum"]), int(state["count"])
-        for metric, saved in zip(self.metrics, state["metrics"]):
-            _load_plain_state(metric, saved)
-
-
-def _plain_state(obj: Any) -> dict[str, Any]:
-    """An object's numeric attributes as JSON (floats round-trip exactly through repr)."""
-    state = {}
-    for key, value in vars(obj).items():
-        if isinstance(value, np.ndarray):
-            state[key] = {"array": value.tolist(), "dtype": str(value.dtype)}
-        elif isinstance(value, (bool, int, float, np.number, str)) or value is None:
-            state[key] = value.item() if isinstance(value, np.generic) else value
-    return state
-
-
-def _load_plain_state(obj: Any, state: dict[str, Any]) -> None:
-    for key, value in state.items():
-        if isinstance(value, dict) and "array" in value:
-            value = np.asarray(value["array"], dtype=value["dtype"])
-        setattr(obj, key, value)
-
-
-def _split_arrays(state: dict[str, Any], prefix: str, arrays: dict[str, np.ndarray]) -> dict:
-    """Move dicts of arrays (weights) out of a callback's state into ``arrays``."""
-    plain = {}
-    for key, value in state.items():
-        if (
-            isinstance(value, dict)
-            and value
-            and all(isinstance(v, np.ndarray) for v in value.values())
-        ):
-            for name, array in value.items():
-                arrays[f"{prefix}/{key}/{name}"] = array
-            plain[key] = {"__arrays__": list(value)}
-        else:
-            plain[key] = value
-    return plain
-
-
-def _join_arrays(state: dict[str, Any], prefix: str, arrays: dict[str, np.ndarray]) -> dict:
-    joined = {}
-    for key, value in state.items():
-        if isinstance(value, dict) and "__arrays__" in value:
-            value = {name: arrays[f"{prefix}/{key}/{name}"] for name in value["__arrays__"]}
-        joined[key] = value
-    return joined
 
 
 class Trainer:
@@ -298,7 +220,7 @@ class Trainer:
         return float(groups[0]["lr"]) if groups and "lr" in groups[0] else math.nan
 
     # ------------------------------------------------------------- one step
-    def _step(self, X: np.ndarray, y: Any, totals: _EpochTotals) -> float | None:
+    def _step(self, X: np.ndarray, y: Any, totals: EpochTotals) -> float | None:
         """Forward, loss, backward, update on one batch: the loss, or None when not finite."""
         self.optimizer.zero_grad()
         output = self.model(X)
@@ -312,7 +234,7 @@ class Trainer:
         totals.update(value, len(X), y, output.data)
         return value
 
-    def _full_step(self, loader: Any, epoch: int, totals: _EpochTotals) -> float | None:
+    def _full_step(self, loader: Any, epoch: int, totals: EpochTotals) -> float | None:
         """One gradient step on the whole data, gradients summed chunk by chunk (seed 002)."""
         self.optimizer.zero_grad()
         n = loader.n_samples
@@ -351,7 +273,7 @@ class Trainer:
         from numnet.data import as_loader
 
         loader = as_loader(data, batch_size=batch_size, shuffle=False)
-        totals = _EpochTotals(self._metrics(), self.mean_loss)
+        totals = EpochTotals(self._metrics(), self.mean_loss)
         training = self.model.training
         self.model.eval()
         try:
@@ -505,7 +427,7 @@ class Trainer:
     ) -> bool:
         """One epoch from batch ``start``; False when the run must end without finishing it."""
         callbacks = self._all_callbacks
-        totals = _EpochTotals(self._metrics(), self.mean_loss)
+        totals = EpochTotals(self._metrics(), self.mean_loss)
         if saved_totals is not None:
             totals.load(saved_totals)
         self._epoch_start_weights = self.model.state_dict() if self.nan_guard else None
@@ -566,7 +488,7 @@ class Trainer:
 
         arrays: dict[str, np.ndarray] = {}
         states = [
-            _split_arrays(c.state_dict(), f"callback{i}", arrays)
+            split_arrays(c.state_dict(), f"callback{i}", arrays)
             for i, c in enumerate(self.callbacks)
         ]
         trainer_state = {
@@ -603,7 +525,7 @@ class Trainer:
             )
         arrays = restored["arrays"]
         for i, (callback, saved) in enumerate(zip(self.callbacks, state["callbacks"])):
-            callback.load_state_dict(_join_arrays(saved, f"callback{i}", arrays))
+            callback.load_state_dict(join_arrays(saved, f"callback{i}", arrays))
         self.history = History.from_dict(state["history"])
         epoch, batch = state["position"]
         return int(epoch), int(batch), state["partial"]
