@@ -25,14 +25,10 @@ from numnet import nn
 from numnet.autograd import no_grad
 from numnet.optim import LBFGS, SGD, Adam
 
+# scikit-learn's names, plus numnet's smooth activations
 ACTIVATIONS: dict[str, type[nn.Module]] = {
-    "identity": nn.Identity,
-    "logistic": nn.Sigmoid,
-    "tanh": nn.Tanh,
-    "relu": nn.ReLU,
-    "elu": nn.ELU,
-    "softplus": nn.Softplus,
-    "arctan": nn.ArcTan,
+    name: nn.ACTIVATIONS[name]
+    for name in ("identity", "logistic", "tanh", "relu", "elu", "softplus", "arctan")
 }
 SOLVERS = ("gd", "sgd", "adam", "lbfgs")
 LEARNING_RATES = ("constant", "invscaling", "adaptive")
@@ -248,12 +244,8 @@ class BaseMLP(BaseEstimator):
             # float32 products depend on how BLAS blocks the rows, so a row's prediction
             # would change with the batch around it; float64 from the same weights does not.
             model = copy.deepcopy(model).double()
-        model.eval()
-        try:
-            with no_grad():
-                return model(X).data
-        finally:
-            model.train()
+        with model.training_mode(False), no_grad():
+            return model(X).data
 
     # ------------------------------------------------------------- objective
     def _data_loss(self, X: np.ndarray, Y: np.ndarray, n_total: int) -> float:

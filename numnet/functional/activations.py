@@ -16,7 +16,7 @@ from numnet.tensor import Tensor, _result, as_tensor, unbroadcast
 
 __all__ = [
     "identity", "step", "sigmoid", "tanh", "arctan", "relu", "prelu", "elu", "softplus",
-    "softmax", "log_softmax", "exp",
+    "softmax", "softmax_array", "log_softmax", "exp",
 ]  # fmt: skip
 
 
@@ -130,14 +130,23 @@ def softplus(x: Any, beta: float = 1.0) -> Tensor:
     return _result(data, (x,), backward, "softplus")
 
 
+def softmax_array(z: np.ndarray, axis: int = -1) -> np.ndarray:
+    """softmax of a NumPy array along ``axis``, max subtracted first; no graph.
+
+    >>> softmax_array(np.array([[0.0, np.log(3.0)]])).round(6).tolist()
+    [[0.25, 0.75]]
+    """
+    e = np.exp(z - z.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
 def softmax(x: Any, axis: int = -1) -> Tensor:
     """softmax(x)_i = e^(x_i) / Σ_j e^(x_j) along ``axis`` (max subtracted first).
 
     Backward: dL/dx = s ⊙ (g − Σ_j g_j s_j).
     """
     x = as_tensor(x)
-    e = np.exp(x.data - x.data.max(axis=axis, keepdims=True))
-    data = e / e.sum(axis=axis, keepdims=True)
+    data = softmax_array(x.data, axis)
 
     def backward(g):
         return (data * (g - (g * data).sum(axis=axis, keepdims=True)),)

@@ -11,6 +11,7 @@
 
 from numnet.nn import init, utils
 from numnet.nn.activation import (
+    ACTIVATIONS,
     ELU,
     ArcTan,
     Exp,
@@ -23,6 +24,7 @@ from numnet.nn.activation import (
     Softplus,
     Step,
     Tanh,
+    activation,
 )
 from numnet.nn.batchnorm import BatchNorm1d
 from numnet.nn.container import ModuleList, Sequential
@@ -40,6 +42,7 @@ from numnet.nn.loss import (
     PerceptronLoss,
     PoissonNLLLoss,
 )
+from numnet.nn.mlp import mlp
 from numnet.nn.module import IncompatibleKeys, Module
 from numnet.nn.parameter import Parameter
 
@@ -47,7 +50,7 @@ __all__ = [
     "Module", "Parameter", "IncompatibleKeys", "Sequential", "ModuleList", "init", "utils",
     "Linear", "Flatten", "Dropout", "GaussianNoise", "BatchNorm1d",
     "Identity", "Step", "Sigmoid", "Tanh", "ArcTan", "ReLU", "PReLU", "ELU", "Softplus",
-    "Softmax", "LogSoftmax", "Exp",
+    "Softmax", "LogSoftmax", "Exp", "ACTIVATIONS", "activation", "mlp",
     "MSELoss", "L1Loss", "MAPELoss", "BCELoss", "BCEWithLogitsLoss", "CrossEntropyLoss",
     "NLLLoss", "HingeLoss", "PerceptronLoss", "PoissonNLLLoss",
 ]  # fmt: skip

@@ -18,7 +18,7 @@ from numnet.tensor import Tensor, as_tensor
 
 __all__ = [
     "Identity", "Step", "Sigmoid", "Tanh", "ArcTan", "ReLU", "PReLU", "ELU", "Softplus",
-    "Softmax", "LogSoftmax", "Exp",
+    "Softmax", "LogSoftmax", "Exp", "ACTIVATIONS", "activation",
 ]  # fmt: skip
 
 
@@ -197,3 +197,24 @@ class LogSoftmax(_AlongAxis):
     """ln softmax(x) along ``axis``, computed stably as x − logsumexp(x)."""
 
     function = staticmethod(F.log_softmax)
+
+
+# Hidden-layer activations by the names configuration files and scikit-learn use.
+ACTIVATIONS: dict[str, type[Module]] = {
+    "identity": Identity, "step": Step, "sigmoid": Sigmoid, "logistic": Sigmoid, "tanh": Tanh,
+    "arctan": ArcTan, "relu": ReLU, "prelu": PReLU, "elu": ELU, "softplus": Softplus, "exp": Exp,
+}  # fmt: skip
+
+
+def activation(name: str) -> Module:
+    """A new activation module by name (a key of ``ACTIVATIONS``), with default arguments.
+
+    >>> activation("tanh")
+    Tanh()
+    """
+    try:
+        return ACTIVATIONS[name]()
+    except (KeyError, TypeError):
+        raise ValueError(
+            f"unknown activation {name!r}; expected one of {', '.join(ACTIVATIONS)}"
+        ) from None

@@ -8,6 +8,7 @@ and can save and restore its state as a flat ``{name: ndarray}`` dict.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any, NamedTuple
 
@@ -241,6 +242,29 @@ class Module:
     def eval(self) -> Module:
         """Set prediction mode; the same as ``train(False)``."""
         return self.train(False)
+
+    @contextlib.contextmanager
+    def training_mode(self, mode: bool) -> Iterator[Module]:
+        """Run a block in training (True) or prediction (False) mode, then restore every module.
+
+        Each submodule gets back the mode it had, so predicting in the middle
+        of training (a validation pass, a plot) changes nothing.
+
+        >>> from numnet import nn
+        >>> model = nn.Sequential(nn.Linear(2, 2, rng=0), nn.Dropout(0.5))
+        >>> with model.training_mode(False):
+        ...     model[1].training
+        False
+        >>> model[1].training
+        True
+        """
+        modes = [(module, module.training) for module in self.modules()]
+        self.train(mode)
+        try:
+            yield self
+        finally:
+            for module, training in modes:
+                object.__setattr__(module, "training", training)
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Forget the gradients of every parameter (``None``, or zeros in place)."""

@@ -12,7 +12,6 @@ from matplotlib.axes import Axes
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
-import numnet
 from numnet._atomic import write_atomic
 from numnet.nn.module import Module
 from numnet.tensor import Tensor
@@ -116,18 +115,9 @@ def _predict(model: Any, X: np.ndarray, method: str | None = None) -> np.ndarray
     changes nothing.
     """
     if isinstance(model, Module):
-        modes = [(module, module.training) for module in model.modules()]
-        model.eval()
-        try:
-            with numnet.no_grad():
-                chunks = [
-                    _as_array(model(X[i : i + _PREDICT_CHUNK]))
-                    for i in range(0, len(X), _PREDICT_CHUNK)
-                ]
-        finally:
-            for module, training in modes:
-                object.__setattr__(module, "training", training)
-        return np.concatenate(chunks, axis=0)
+        from numnet.train import predict
+
+        return _as_array(predict(model, X, batch_size=_PREDICT_CHUNK))
     if method is not None:
         return _as_array(getattr(model, method)(X))
     if callable(model):

@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from numnet.functional.activations import softmax_array
 from numnet.nn.module import Module
 from numnet.plot._figures import (
     _as_array,
@@ -21,11 +22,6 @@ from numnet.plot._figures import (
     _predict,
     class_colors,
 )
-
-
-def _softmax(z: np.ndarray) -> np.ndarray:
-    shifted = np.exp(z - z.max(axis=1, keepdims=True))
-    return shifted / shifted.sum(axis=1, keepdims=True)
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -80,7 +76,7 @@ def _decide(
             positive = outputs[:, 0] > cut
             p = np.clip(outputs[:, 0], 0.0, 1.0)
         return positive.astype(np.int64), np.stack([1.0 - p, p], axis=1)
-    probs = _softmax(outputs) if output == "logits" else outputs
+    probs = softmax_array(outputs, axis=1) if output == "logits" else outputs
     return np.argmax(outputs, axis=1), probs
 
 

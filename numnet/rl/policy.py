@@ -18,6 +18,7 @@ import numpy as np
 import numnet
 import numnet.functional as F
 from numnet import nn
+from numnet.functional.activations import softmax_array
 from numnet.tensor import Tensor
 
 __all__ = [
@@ -43,7 +44,8 @@ def mlp_policy(
         Number of discrete actions (logits) or the action dimension.
     hidden : sequence of int
         Hidden layer widths.
-    activation : {'relu', 'tanh'}
+    activation : str
+        A key of ``numnet.nn.ACTIVATIONS``.
     rng : Generator or int
         Source of the initial weights.
 
@@ -56,19 +58,7 @@ def mlp_policy(
       (2): Linear(in_features=8, out_features=2, bias=True)
     )
     """
-    acts = {"relu": nn.ReLU, "tanh": nn.Tanh}
-    if activation not in acts:
-        raise ValueError(f"activation must be one of {sorted(acts)}, got {activation!r}")
-    widths = [int(in_features), *[int(h) for h in hidden], int(out_features)]
-    if min(widths) < 1:
-        raise ValueError(f"layer widths must be positive, got {widths}")
-    rng = np.random.default_rng(rng)
-    layers: list[nn.Module] = []
-    for i, (fan_in, fan_out) in enumerate(zip(widths[:-1], widths[1:])):
-        layers.append(nn.Linear(fan_in, fan_out, rng=rng))
-        if i < len(widths) - 2:
-            layers.append(acts[activation]())
-    return nn.Sequential(*layers)
+    return nn.mlp(in_features, hidden, out_features, activation, rng=rng)
 
 
 class ObsScaler:
@@ -104,19 +94,13 @@ class ObsScaler:
         return scaler
 
 
-def _softmax(logits: np.ndarray) -> np.ndarray:
-    z = logits - logits.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
-
-
 def mixture_probs(logits: np.ndarray, eps: float) -> np.ndarray:
     """The exploration distribution ``(1 − ε) softmax(z) + ε / m`` row by row.
 
     >>> mixture_probs(np.array([[0.0, 0.0]]), 0.5)
     array([[0.5, 0.5]])
     """
-    p = _softmax(np.asarray(logits, np.float64))
+    p = softmax_array(np.asarray(logits, np.float64), axis=1)
     if eps:
         p = (1.0 - eps) * p + eps / p.shape[1]
     return p

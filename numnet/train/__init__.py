@@ -13,10 +13,11 @@ from numnet.train.callbacks import (
 )
 from numnet.train.history import History
 from numnet.train.progress import ProgressBar
-from numnet.train.trainer import REGIMES, Trainer, fit
+from numnet.train.trainer import REGIMES, Trainer, fit, predict
 
 __all__ = [
     "fit",
+    "predict",
     "Trainer",
     "History",
     "REGIMES",

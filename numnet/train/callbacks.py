@@ -9,8 +9,6 @@ and ``stop(reason)`` it may use. A callback that keeps state across epochs
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 import os
@@ -254,11 +252,6 @@ class LearningRateScheduler(Callback):
         self.scheduler.load_state_dict(state["scheduler"])
 
 
-def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
-    """Write ``text`` atomically (see :func:`numnet._atomic.write_atomic`)."""
-    return write_atomic(path, text)
-
-
 class CSVLogger(Callback):
     """Write the history as CSV (``epoch`` then every log key), rewritten atomically each epoch."""
 
@@ -266,13 +259,7 @@ class CSVLogger(Callback):
         self.path = Path(path)
 
     def on_epoch_end(self, trainer: Trainer, epoch: int, logs: dict[str, float]) -> None:
-        history = trainer.history
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["epoch", *history.history])
-        for row, e in enumerate(history.epoch):
-            writer.writerow([e + 1, *(repr(v[row]) for v in history.history.values())])
-        write_text_atomic(self.path, buffer.getvalue())
+        write_atomic(self.path, trainer.history.to_csv())
 
 
 class JSONLLogger(Callback):
@@ -287,7 +274,7 @@ class JSONLLogger(Callback):
             json.dumps({"epoch": e + 1, **{k: _json(v[row]) for k, v in history.history.items()}})
             for row, e in enumerate(history.epoch)
         ]
-        write_text_atomic(self.path, "\n".join(lines) + "\n")
+        write_atomic(self.path, "\n".join(lines) + "\n")
 
 
 def _json(value: float) -> float | None:

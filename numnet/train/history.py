@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import math
 from typing import Any
 
@@ -84,6 +86,15 @@ class History:
             "epoch": list(self.epoch),
             "stop_reason": self.stop_reason,
         }
+
+    def to_csv(self) -> str:
+        """``epoch`` (1-based) then every key, one row per epoch; floats written exactly."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(["epoch", *self.history])
+        for row, epoch in enumerate(self.epoch):
+            writer.writerow([epoch + 1, *(repr(v[row]) for v in self.history.values())])
+        return buffer.getvalue()
 
     @classmethod
     def from_dict(cls, state: dict[str, Any]) -> History:

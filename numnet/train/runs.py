@@ -31,6 +31,9 @@ from typing import Any
 
 import numpy as np
 
+from numnet._atomic import write_atomic
+from numnet.functional.activations import softmax_array
+
 __all__ = ["RunConfig", "RunError", "train_run", "evaluate_run", "predict_run", "load_config"]
 
 ACTIVATIONS = ("relu", "tanh", "sigmoid", "elu", "softplus", "arctan", "identity")
@@ -155,29 +158,14 @@ def parse_hidden(text: str) -> list[int]:
 # ------------------------------------------------------------------ data
 def _read(data: str, target: str | None, task: str | None) -> Any:
     """A :class:`numnet.data.Table` of a built-in dataset or a file."""
-    from numnet.data import DataError, Table, builtin_names, builtin_task, load_builtin, read_table
+    from numnet.data import DataError, builtin_names, read_data
 
+    if target is not None and data in builtin_names():
+        raise RunError(f"--target is for files; the built-in {data!r} has its target")
     try:
-        if data in builtin_names():
-            if target is not None:
-                raise RunError(f"--target is for files; the built-in {data!r} has its target")
-            X, y = load_builtin(data)
-            names = [f"x{i}" for i in range(X.shape[1])]
-            table = Table(X, y, names, "target", task or builtin_task(data))
-        else:
-            if not Path(data).exists() and not any(s in data for s in "/\\."):
-                from difflib import get_close_matches
-
-                close = get_close_matches(data, builtin_names(), n=1)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
-                raise RunError(
-                    f"--data {data!r} is neither a file nor a built-in dataset "
-                    f"({', '.join(builtin_names())}){hint}"
-                )
-            table = read_table(data, target=target, task=task)
+        return read_data(data, target=target, task=task)
     except DataError as error:
         raise RunError(str(error)) from None
-    return table
 
 
 # ------------------------------------------------------------------ model
@@ -185,21 +173,13 @@ def build_model(n_features: int, n_outputs: int, config: RunConfig) -> Any:
     """An MLP: ``Linear → activation (→ Dropout)`` per hidden layer, then a ``Linear`` head."""
     from numnet import nn
 
-    activations = {
-        "relu": nn.ReLU, "tanh": nn.Tanh, "sigmoid": nn.Sigmoid, "elu": nn.ELU,
-        "softplus": nn.Softplus, "arctan": nn.ArcTan, "identity": nn.Identity,
-    }  # fmt: skip
-    rng = np.random.default_rng(config.seed)
-    layers: list[Any] = []
-    width = n_features
-    for index, size in enumerate(config.hidden):
-        layers += [nn.Linear(width, size, rng=rng), activations[config.activation]()]
-        if config.dropout:
-            dropout_rng = np.random.default_rng([config.seed, index])
-            layers.append(nn.Dropout(config.dropout, rng=dropout_rng))
-        width = size
-    layers.append(nn.Linear(width, n_outputs, rng=rng))
-    return nn.Sequential(*layers)
+    return nn.mlp(
+        n_features, config.hidden, n_outputs, config.activation, config.dropout, rng=config.seed
+    )
+
+
+def _probabilities(scores: np.ndarray) -> np.ndarray:
+    return softmax_array(scores.astype(np.float64), axis=1)
 
 
 def _scores(task: str, y: np.ndarray, output: np.ndarray, y_scale: tuple) -> dict[str, float]:
@@ -209,7 +189,7 @@ def _scores(task: str, y: np.ndarray, output: np.ndarray, y_scale: tuple) -> dic
         return {
             "accuracy": float(metrics.accuracy_score(y, output.argmax(axis=1))),
             "log_loss": float(
-                metrics.log_loss(y, _softmax(output), labels=np.arange(output.shape[1]))
+                metrics.log_loss(y, _probabilities(output), labels=np.arange(output.shape[1]))
             ),
         }
     prediction = output[:, 0] * y_scale[1] + y_scale[0]
@@ -219,12 +199,6 @@ def _scores(task: str, y: np.ndarray, output: np.ndarray, y_scale: tuple) -> dic
         "mae": float(metrics.mean_absolute_error(y, prediction)),
         "r2": float(metrics.r2_score(y, prediction)),
     }
-
-
-def _softmax(z: np.ndarray) -> np.ndarray:
-    z = z.astype(np.float64) - z.max(axis=1, keepdims=True)
-    e = np.exp(z)
-    return e / e.sum(axis=1, keepdims=True)
 
 
 # ------------------------------------------------------------------ train
@@ -250,7 +224,6 @@ def train_run(config: RunConfig, progress: bool = True) -> tuple[Path, dict[str,
     from numnet.plot import plot_history
     from numnet.serialization import save
     from numnet.train import EarlyStopping, Trainer
-    from numnet.train.callbacks import write_text_atomic
 
     config.check()
     run_dir = _new_run_dir(config.out)
@@ -329,9 +302,9 @@ def train_run(config: RunConfig, progress: bool = True) -> tuple[Path, dict[str,
     staging.mkdir(parents=True)
     try:
         save(model, staging / "model.safetensors")
-        write_text_atomic(staging / "run.json", json.dumps(run, indent=2) + "\n")
-        write_text_atomic(staging / "metrics.json", json.dumps(metrics, indent=2) + "\n")
-        write_text_atomic(staging / "history.csv", _history_csv(history))
+        write_atomic(staging / "run.json", json.dumps(run, indent=2) + "\n")
+        write_atomic(staging / "metrics.json", json.dumps(metrics, indent=2) + "\n")
+        write_atomic(staging / "history.csv", history.to_csv())
         if len(history):
             plot_history(history, path=staging / "learning_curve.png")
         if run_dir.exists():  # an empty folder named by --out
@@ -345,15 +318,6 @@ def train_run(config: RunConfig, progress: bool = True) -> tuple[Path, dict[str,
 
 def _plain(value: Any) -> Any:
     return value.item() if isinstance(value, np.generic) else value
-
-
-def _history_csv(history: Any) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["epoch", *history.history])
-    for row, epoch in enumerate(history.epoch):
-        writer.writerow([epoch + 1, *(repr(v[row]) for v in history.history.values())])
-    return buffer.getvalue()
 
 
 # ------------------------------------------------------------------ evaluate / predict
@@ -378,19 +342,14 @@ def _open_run(run: str | os.PathLike) -> tuple[dict[str, Any], Any]:
 
 def _features_for(info: dict[str, Any], data: str, need_target: bool) -> tuple[np.ndarray, Any]:
     """X (standardized like the training data) and y (None when absent) from ``data``."""
-    from numnet.data import DataError, builtin_names, load_builtin, read_table
+    from numnet.data import DataError, read_data
 
     n_expected = len(info["features"])
-    target = info["target"]
     try:
-        if data in builtin_names():
-            X, y = load_builtin(data)
-            classes = None
-        else:
-            table = read_table(data, target=target, task=info["task"], require_target=need_target)
-            X, y, classes = table.X, table.y, table.classes
+        table = read_data(data, info["target"], info["task"], require_target=need_target)
     except DataError as error:
         raise RunError(str(error)) from None
+    X, y, classes = table.X, table.y, table.classes
     if X.shape[1] != n_expected:
         raise RunError(
             f"{data}: has {X.shape[1]} feature columns, the model was trained on {n_expected} "
@@ -423,26 +382,25 @@ def evaluate_run(run: str | os.PathLike, data: str) -> dict[str, float]:
     """Scores of the run's model on ``data`` (which must contain the target)."""
     info, model = _open_run(run)
     X, y = _features_for(info, data, need_target=True)
-    from numnet.train import Trainer
+    from numnet.train import predict
 
-    output = Trainer(model, "mse", "sgd", progress=False).predict(X)
+    output = predict(model, X)
     y_scale = tuple(info["target_scale"]) if info["target_scale"] else (0.0, 1.0)
     return _scores(info["task"], y, output, y_scale)
 
 
 def predict_run(run: str | os.PathLike, data: str, output: str | os.PathLike) -> int:
     """Write the run's predictions for ``data`` to the CSV ``output``; return the row count."""
-    from numnet.train import Trainer
-    from numnet.train.callbacks import write_text_atomic
+    from numnet.train import predict
 
     info, model = _open_run(run)
     X, _ = _features_for(info, data, need_target=False)
-    scores = Trainer(model, "mse", "sgd", progress=False).predict(X)
+    scores = predict(model, X)
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     if info["task"] == "classification":
         classes = info["classes"]
-        probabilities = _softmax(scores)
+        probabilities = _probabilities(scores)
         writer.writerow(["prediction", *(f"p_{c}" for c in classes)])
         for row, p in zip(scores.argmax(axis=1), probabilities):
             writer.writerow([classes[row], *(repr(float(v)) for v in p)])
@@ -451,5 +409,5 @@ def predict_run(run: str | os.PathLike, data: str, output: str | os.PathLike) ->
         writer.writerow(["prediction"])
         for value in scores[:, 0] * scale + mean:
             writer.writerow([repr(float(value))])
-    write_text_atomic(output, buffer.getvalue())
+    write_atomic(output, buffer.getvalue())
     return len(scores)

@@ -32,7 +32,7 @@ from numnet.train.callbacks import Callback
 from numnet.train.history import History
 from numnet.train.progress import ProgressBar
 
-__all__ = ["Trainer", "fit", "REGIMES"]
+__all__ = ["Trainer", "fit", "predict", "REGIMES"]
 
 REGIMES = ("minibatch", "stochastic", "full")
 _CHECKPOINT = "numnet-checkpoint.safetensors"
@@ -220,11 +220,15 @@ class Trainer:
         return float(groups[0]["lr"]) if groups and "lr" in groups[0] else math.nan
 
     # ------------------------------------------------------------- one step
+    def _forward(self, X: np.ndarray, y: Any) -> tuple[Any, Any]:
+        """The model's output on a batch and the loss against the batch's targets."""
+        output = self.model(X)
+        return output, self.loss(output, self._target(y, output.data))
+
     def _step(self, X: np.ndarray, y: Any, totals: EpochTotals) -> float | None:
         """Forward, loss, backward, update on one batch: the loss, or None when not finite."""
         self.optimizer.zero_grad()
-        output = self.model(X)
-        loss = self.loss(output, self._target(y, output.data))
+        output, loss = self._forward(X, y)
         value = loss.item()
         if self.nan_guard and not math.isfinite(value):
             return self._non_finite(value)
@@ -239,8 +243,7 @@ class Trainer:
         self.optimizer.zero_grad()
         n = loader.n_samples
         for X, y in loader.batches(epoch):
-            output = self.model(X)
-            loss = self.loss(output, self._target(y, output.data))
+            output, loss = self._forward(X, y)
             value = loss.item()
             if self.nan_guard and not math.isfinite(value):
                 return self._non_finite(value)
@@ -274,31 +277,15 @@ class Trainer:
 
         loader = as_loader(data, batch_size=batch_size, shuffle=False)
         totals = EpochTotals(self._metrics(), self.mean_loss)
-        training = self.model.training
-        self.model.eval()
-        try:
-            with no_grad():
-                for X, y in loader.batches(0):
-                    output = self.model(X)
-                    value = self.loss(output, self._target(y, output.data)).item()
-                    totals.update(value, len(X), y, output.data)
-        finally:
-            self.model.train(training)
+        with self.model.training_mode(False), no_grad():
+            for X, y in loader.batches(0):
+                output, loss = self._forward(X, y)
+                totals.update(loss.item(), len(X), y, output.data)
         return totals.logs(prefix)
 
     def predict(self, X: Any, batch_size: int = 1024) -> np.ndarray:
-        """The model's outputs for ``X`` in eval mode, batch by batch, as one array."""
-        from numnet.data import as_loader
-
-        loader = as_loader(X, batch_size=batch_size, shuffle=False)
-        training = self.model.training
-        self.model.eval()
-        try:
-            with no_grad():
-                parts = [self.model(Xb).data for Xb, _ in loader.batches(0)]
-        finally:
-            self.model.train(training)
-        return np.concatenate(parts)
+        """The model's outputs for ``X``: :func:`predict`."""
+        return predict(self.model, X, batch_size)
 
     # ------------------------------------------------------------- fit
     def fit(
@@ -378,44 +365,45 @@ class Trainer:
             start_epoch, start_batch, saved_totals = self._resume(resume)
         self.position = (start_epoch, start_batch)
         self._bar = ProgressBar() if self.progress else None
-        callbacks = ([self._bar] if self._bar else []) + self.callbacks
-        self._all_callbacks = callbacks
-        training = self.model.training
-        self.model.train()
-        previous_handler = self._catch_ctrl_c()
+        self._all_callbacks = ([self._bar] if self._bar else []) + self.callbacks
         # With the guard on, a non-finite loss is reported once, clearly; NumPy's overflow
         # warnings on the way there would only be noise.
-        errstate = np.errstate(over="ignore", invalid="ignore", divide="ignore")
-        if self.nan_guard:
-            errstate.__enter__()
+        quiet = (
+            {"over": "ignore", "invalid": "ignore", "divide": "ignore"} if self.nan_guard else {}
+        )
+        previous_handler = self._catch_ctrl_c()
         try:
-            for callback in callbacks:
-                callback.on_train_begin(self)
-            for epoch in range(start_epoch, epochs):
-                if not self._run_epoch(epoch, start_batch, saved_totals, val_loader, checkpoint):
-                    break
-                start_batch, saved_totals = 0, None
-                if self.stop_training:
-                    break
-            if self._interrupted:
-                path = Path(checkpoint or _CHECKPOINT)
-                self.save_checkpoint(path, self._partial)
-                self.stop_reason = (
-                    f"interrupted (Ctrl-C) at epoch {self.position[0] + 1}, batch "
-                    f"{self.position[1]}; checkpoint written to {path}; continue with "
-                    f"resume={str(path)!r}"
-                )
-            self.history.stop_reason = self.stop_reason
-            for callback in callbacks:
-                callback.on_train_end(self)
+            with self.model.training_mode(True), np.errstate(**quiet):
+                self._epochs_from(start_epoch, start_batch, saved_totals, val_loader, checkpoint)
         finally:
-            if self.nan_guard:
-                errstate.__exit__(None, None, None)
             if previous_handler is not None:
                 signal.signal(signal.SIGINT, previous_handler)
-            self.model.train(training)
             self._bar = None
         return self.history
+
+    def _epochs_from(
+        self, start: int, batch: int, totals: dict | None, val_loader: Any, checkpoint: Any
+    ) -> None:
+        """Run the epochs from (epoch, batch) on, then end the run (checkpoint on Ctrl-C)."""
+        for callback in self._all_callbacks:
+            callback.on_train_begin(self)
+        for epoch in range(start, self.epochs):
+            if not self._run_epoch(epoch, batch, totals, val_loader, checkpoint):
+                break
+            batch, totals = 0, None
+            if self.stop_training:
+                break
+        if self._interrupted:
+            path = Path(checkpoint or _CHECKPOINT)
+            self.save_checkpoint(path, self._partial)
+            self.stop_reason = (
+                f"interrupted (Ctrl-C) at epoch {self.position[0] + 1}, batch "
+                f"{self.position[1]}; checkpoint written to {path}; continue with "
+                f"resume={str(path)!r}"
+            )
+        self.history.stop_reason = self.stop_reason
+        for callback in self._all_callbacks:
+            callback.on_train_end(self)
 
     def _run_epoch(
         self,
@@ -529,6 +517,18 @@ class Trainer:
         self.history = History.from_dict(state["history"])
         epoch, batch = state["position"]
         return int(epoch), int(batch), state["partial"]
+
+
+def predict(model: Module, X: Any, batch_size: int = 1024) -> np.ndarray:
+    """``model``'s outputs for ``X`` in prediction mode, without a graph, batch by batch.
+
+    Every submodule gets its mode back afterwards.
+    """
+    from numnet.data import as_loader
+
+    loader = as_loader(X, batch_size=batch_size, shuffle=False)
+    with model.training_mode(False), no_grad():
+        return np.concatenate([model(Xb).data for Xb, _ in loader.batches(0)])
 
 
 def _split(data: Any, fraction: float, seed: int) -> tuple[tuple, tuple]:

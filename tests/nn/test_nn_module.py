@@ -654,3 +654,25 @@ def test_linear_converts_arrays_to_its_dtype_and_leaves_tensors_alone():
     assert out.dtype == np.float64  # a graph node keeps NumPy's promotion
     out.sum().backward()
     assert x64.grad.dtype == np.float64 and layer.weight.grad.dtype == np.float32
+
+
+def test_training_mode_restores_each_submodules_own_mode():
+    model = nn.Sequential(nn.Linear(2, 2, rng=0), nn.Dropout(0.5), nn.Dropout(0.5))
+    model[2].eval()  # a mixed state that model.train(previous) could not restore
+    with model.training_mode(False):
+        assert not any(m.training for m in model.modules())
+    assert [m.training for m in model] == [True, True, False]
+    with pytest.raises(RuntimeError), model.training_mode(False):
+        raise RuntimeError
+    assert [m.training for m in model] == [True, True, False]
+
+
+def test_mlp_builder_and_activation_names():
+    model = nn.mlp(3, [5, 4], 2, activation="logistic", dropout=0.25, rng=0)
+    kinds = [type(m).__name__ for m in model]
+    assert kinds == ["Linear", "Sigmoid", "Dropout", "Linear", "Sigmoid", "Dropout", "Linear"]
+    same = nn.mlp(3, [5, 4], 2, activation="logistic", dropout=0.25, rng=0)
+    for key, value in model.state_dict().items():
+        np.testing.assert_array_equal(same.state_dict()[key], value)
+    with pytest.raises(ValueError, match="unknown activation 'swish'; expected one of identity"):
+        nn.mlp(3, [5], 2, activation="swish")
