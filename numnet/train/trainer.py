@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import signal
+import sys
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -211,8 +212,6 @@ class Trainer:
         if self._bar is not None:
             self._bar.print(text)
         else:
-            import sys
-
             print(text, file=sys.stderr)
 
     def _learning_rate(self) -> float:
