@@ -34,6 +34,7 @@ from numnet.autograd import (  # noqa: E402
     no_grad,
 )
 from numnet.creation import ones, ones_like, rand, randn, tensor, zeros, zeros_like  # noqa: E402
+from numnet.explain import explain  # noqa: E402
 from numnet.gradcheck import GradcheckError, gradcheck  # noqa: E402
 from numnet.ops import (  # noqa: E402
     abs,
@@ -61,7 +62,7 @@ from numnet.tensor import Tensor, get_default_dtype, set_default_dtype  # noqa: 
 __all__ = [
     "__version__", "Tensor", "tensor", "zeros", "ones", "zeros_like", "ones_like", "randn", "rand",
     "get_default_dtype", "set_default_dtype", "no_grad", "enable_grad", "is_grad_enabled",
-    "detect_anomaly", "AnomalyError", "gradcheck", "GradcheckError",
+    "detect_anomaly", "AnomalyError", "gradcheck", "GradcheckError", "explain",
     "data", "functional", "metrics", "nn", "ops", "optim", "train",
     "abs", "clip", "concatenate", "exp", "log", "matmul", "maximum", "minimum", "sqrt", "stack",
     "where", "save", "load", "load_state_dict", "save_checkpoint", "load_checkpoint",

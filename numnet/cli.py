@@ -162,6 +162,12 @@ def build_parser() -> argparse.ArgumentParser:
     from numnet.rl.cli import add_commands as add_rl_commands  # cem, cem-eval
 
     add_rl_commands(commands)
+    from numnet.lectures.cli import add_commands as add_lecture_commands  # lecture
+
+    add_lecture_commands(commands)
+    from numnet.playground.cli import add_commands as add_playground_commands  # playground
+
+    add_playground_commands(commands)
     return parser
 
 

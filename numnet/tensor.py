@@ -315,6 +315,12 @@ class Tensor:
                 )
         autograd.run_backward(self, grad, retain_graph)
 
+    def explain(self, grad: Any = None, **kwargs: Any) -> str:
+        """Run backward and print the graph node by node; see :func:`numnet.explain`."""
+        from numnet.explain import explain
+
+        return explain(self, grad, **kwargs)
+
     def retain_grad(self) -> None:
         """Keep ``.grad`` on this non-leaf tensor after ``backward()``."""
         if not self.requires_grad:

@@ -81,3 +81,20 @@ def test_cem_example_solves_cartpole(capsys):
     namespace: dict = {}
     exec(compile(python_block("from numnet.rl import CEM"), "README CEM", "exec"), namespace)
     assert float(capsys.readouterr().out.split()[-1]) >= 475
+
+
+def test_explain_example_prints_the_chain_rule(capsys):
+    exec(compile(python_block("numnet.explain(loss"), "README explain", "exec"), {})
+    out = capsys.readouterr().out
+    assert "#2   matmul (#0, #1)" in out
+    assert "dL/d#1 = dL/d#2 · ∂#2/∂#1  =  #0ᵀ @ dL/d#2" in out
+
+
+def test_lecture_and_playground_commands_are_the_real_ones():
+    from numnet.cli import build_parser
+
+    commands = build_parser()._subparsers._group_actions[0].choices  # type: ignore[union-attr]
+    text = README.read_text()
+    assert "numnet lecture matrix-form --explain" in text and "lecture" in commands
+    assert "numnet playground" in text and "playground" in commands
+    assert f"the {len(__import__('numnet.lectures').lectures.names())} demos" in text
