@@ -33,7 +33,7 @@ import numnet.functional as F
 from numnet import nn
 from numnet.data import circle, gauss, multi_gauss, plane, spiral, xor
 from numnet.optim import SGD, Adam, l1_penalty, l2_penalty
-from numnet.playground.config import MAX_SEED, ConfigError, normalize_config
+from numnet.playground.config import ACTIVATION_NAMES, MAX_SEED, ConfigError, normalize_config
 from numnet.playground.features import feature_matrix
 from numnet.playground.upload import Upload, parse_csv
 
@@ -46,10 +46,10 @@ GENERATORS = {
     "circle": circle, "xor": xor, "gauss": gauss, "spiral": spiral, "plane": plane,
     "multi_gauss": multi_gauss,
 }  # fmt: skip
+# The page's activation names; "linear" is Playground's word for numnet's "identity".
 ACTIVATION_MODULES: dict[str, type[nn.Module]] = {
-    "tanh": nn.Tanh, "relu": nn.ReLU, "sigmoid": nn.Sigmoid, "linear": nn.Identity,
-    "elu": nn.ELU, "softplus": nn.Softplus, "arctan": nn.ArcTan,
-}  # fmt: skip
+    name: nn.ACTIVATIONS["identity" if name == "linear" else name] for name in ACTIVATION_NAMES
+}
 
 
 @dataclass

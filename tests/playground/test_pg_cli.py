@@ -42,6 +42,14 @@ def test_bad_port_and_loopback_rules(capsys):
     assert not cli._is_loopback("0.0.0.0") and not cli._is_loopback("192.168.1.5")
 
 
+def test_missing_web_stack_names_the_extra(monkeypatch, capsys):
+    # None in sys.modules makes `import uvicorn` raise ImportError, as when it is not installed
+    monkeypatch.setitem(sys.modules, "uvicorn", None)
+    assert cli.main(["playground", "--no-browser"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and 'pip install "numnet[playground]"' in err[0]
+
+
 def test_serves_and_stops(monkeypatch, capsys):
     uvicorn = pytest.importorskip("uvicorn")
     opened = []
