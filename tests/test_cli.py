@@ -114,3 +114,15 @@ def test_console_script_entry_point():
     result = subprocess.run([script, "--version"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"numnet {numnet.__version__}"
+
+
+def test_a_closed_pipe_is_not_a_traceback():
+    # `numnet lecture | head -1`: the reader leaves after one line
+    import subprocess
+    import sys
+
+    code = "import sys; from numnet.cli import main; sys.exit(main(['lecture']))"
+    cmd = f'"{sys.executable}" -c "{code}" | head -1'
+    done = subprocess.run(cmd, shell=True, capture_output=True, text=True)
+    assert done.stdout.strip().startswith("neuron")
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr, done.stderr
