@@ -236,6 +236,23 @@ def test_decision_boundary_rejects_bad_labels_and_options():
         plot_decision_boundary(lambda X: X, X, [0, 0])
 
 
+def test_decision_boundary_legend_false_draws_no_legend_and_the_same_regions():
+    rng = np.random.default_rng(4)
+    X, X_test = rng.normal(size=(20, 2)), rng.normal(size=(6, 2))
+    y, y_test = np.arange(20) % 2, np.arange(6) % 2
+    model = nn.Sequential(nn.Linear(2, 4, rng=5), nn.Tanh(), nn.Linear(4, 2, rng=6))
+    kwargs = {"X_test": X_test, "y_test": y_test, "resolution": 15, "discretize": True}
+    with_legend = plot_decision_boundary(model, X, y, **kwargs)
+    without = plot_decision_boundary(model, X, y, legend=False, **kwargs)
+    assert without.axes[0].get_legend() is None
+    legend = with_legend.axes[0].get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["0", "1", "train", "test"]
+    np.testing.assert_array_equal(_classes_in_image(without, 2), _classes_in_image(with_legend, 2))
+    assert without.axes[0].get_title() == with_legend.axes[0].get_title()
+    with pytest.raises(TypeError, match="legend must be True or False, got 'no'"):
+        plot_decision_boundary(model, X, y, legend="no")
+
+
 # ---------------------------------------------------------------- regression
 def test_regression_lines_equal_model_and_target():
     model = nn.Sequential(nn.Linear(1, 8, rng=0), nn.Tanh(), nn.Linear(8, 1, rng=1)).double()
@@ -334,6 +351,34 @@ def test_plot_gradient_norms_zero_norms_and_tick_names():
         plot_gradient_norms({"w": float("nan")})
     with pytest.raises(TypeError, match="dict of norms"):
         plot_gradient_norms([1.0])
+
+
+def test_plot_gradient_norms_label_overlays_networks_in_one_legend():
+    fig = Figure()
+    ax = fig.add_subplot()
+    networks = {"tanh": [1e-4, 1e-2, 1.0], "relu": [0.5, 0.6, 0.7]}
+    for name, values in networks.items():
+        norms = {f"{i}.weight": v for i, v in enumerate(values)}
+        assert plot_gradient_norms(norms, ax=ax, title=None, label=name) is fig
+    assert [line.get_label() for line in ax.lines] == ["tanh", "relu"]
+    for line, values in zip(ax.lines, networks.values()):
+        np.testing.assert_array_equal(line.get_ydata(), values)
+    legend = ax.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["tanh", "relu"]
+    assert legend.get_title().get_text() == ""
+    assert ax.lines[0].get_color() != ax.lines[1].get_color()
+
+
+def test_plot_gradient_norms_label_with_several_kinds_and_zero_norms():
+    norms = {"a.weight": 0.5, "a.bias": 0.0, "b.weight": 2.0, "b.bias": 1.0}
+    ax = plot_gradient_norms(norms, label="net").axes[0]
+    assert [line.get_label() for line in ax.lines] == [
+        "net: weight", "net: bias (1 zero norms not shown)"
+    ]  # fmt: skip
+    default = plot_gradient_norms(norms).axes[0]
+    assert default.get_legend().get_title().get_text() == "parameter"
+    with pytest.raises(TypeError, match="label must be a str or None, got int"):
+        plot_gradient_norms(norms, label=3)
 
 
 # -------------------------------------------------------------------- saving

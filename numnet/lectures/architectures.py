@@ -107,11 +107,10 @@ def run(
                 ax=axes[row, col],
                 resolution=60 if fast else 150,
                 title=f"{name}, {arch}: test accuracy {test_acc:.2f}",
+                legend=(row, col) == (0, 0),  # one legend for the grid
             )
-            ax = axes[row, col]
-            ax.set(xticks=[], yticks=[], xlabel="", ylabel="")  # Playground's look; faster too
-            if (row, col) != (0, 0):  # one legend for the grid
-                ax.get_legend().remove()
+            # Playground's look; faster too
+            axes[row, col].set(xticks=[], yticks=[], xlabel="", ylabel="")
     fig.suptitle("Decision boundaries: rows data sets, columns layers × neurons (tanh)")
     figures = [save_figure(fig, out / "architectures.png", dpi=50 if fast else 80)]
 

@@ -9,7 +9,8 @@ loss, which is the negative log-likelihood of the noise model:
     Poisson:   f(z) = exp(z),       L = (1/n) Σ f(zᵢ) − yᵢ ln f(zᵢ)      (counts y)
 
 Each is trained here as a numnet network of one ``Linear(d, 1)`` layer and an
-activation module, with autodiff and L-BFGS on seeded synthetic data, and
+activation module, with autodiff and L-BFGS (``numnet.train.fit`` with
+``numnet.optim.LBFGS``, one full-batch epoch) on seeded synthetic data, and
 compared with the matching numnet.linear_model estimator (LinearRegression,
 LogisticRegression without penalty, PoissonRegressor with α = 0): the weights
 agree.
@@ -100,28 +101,23 @@ def _train_neuron(
     kind: str, X: np.ndarray, y: np.ndarray, steps: int, rng: np.random.Generator
 ) -> tuple[np.ndarray, float]:
     """y = f(⟨x, w⟩ + b) as Linear(2, 1) + activation, minimizing its negative log-likelihood."""
-    import numnet
     import numnet.functional as F
     from numnet import nn
     from numnet.optim import LBFGS
+    from numnet.train import fit
 
     activation = {"linear": nn.Identity(), "logistic": nn.Sigmoid(), "poisson": nn.Exp()}[kind]
     neuron = nn.Sequential(nn.Linear(2, 1, rng=rng, dtype=np.float64), activation)
-    inputs, target = numnet.Tensor(X), numnet.Tensor(y[:, None])
     loss_fn = {
         "linear": F.mse_loss,
         "logistic": F.binary_cross_entropy,
         "poisson": lambda rate, t: F.poisson_nll_loss(rate, t, log_input=False, eps=0.0),
     }[kind]
     optimizer = LBFGS(neuron.parameters(), max_iter=steps, gtol=1e-10, ftol=1e-14)
-
-    def closure() -> numnet.Tensor:
-        optimizer.zero_grad()
-        loss = loss_fn(neuron(inputs), target)
-        loss.backward()  # autodiff gives L-BFGS its gradient
-        return loss
-
-    optimizer.step(closure)
+    # One full-batch epoch = one L-BFGS run; fit's closure gives it the loss and, by
+    # autodiff, the gradient at every point it asks for.
+    fit(neuron, loss_fn, optimizer, (X, y), epochs=1, batch_size=len(X), regime="full",
+        shuffle=False, progress=False)  # fmt: skip
     layer = neuron[0]
     return layer.weight.data[0].copy(), float(layer.bias.data[0])
 

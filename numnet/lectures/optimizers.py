@@ -76,7 +76,11 @@ def _recorder(weight: Any = None) -> Any:
 
 
 def _lbfgs_losses(model: Any, loss_fn: Any, X: np.ndarray, y: Any, max_eval: int) -> tuple:
-    """Run L-BFGS on the full data; the loss and the elapsed time at every evaluation."""
+    """Run L-BFGS on the full data; the loss and the elapsed time at every evaluation.
+
+    A hand-written closure rather than ``fit``: ``fit`` logs once per step, this
+    records every evaluation, line-search trials included.
+    """
     from numnet.optim import LBFGS
 
     optimizer = LBFGS(model.parameters(), max_iter=max_eval, max_eval=max_eval, gtol=1e-9)
@@ -169,18 +173,13 @@ def _lbfgs_path(problem: dict[str, Any], n_iter: int) -> np.ndarray:
 def _lbfgs_iterate(problem: dict[str, Any], k: int) -> np.ndarray:
     from numnet import nn
     from numnet.optim import LBFGS
+    from numnet.train import fit
 
     model = _linear_model(problem)
     # Enough evaluations for every line search: only the iteration count limits the run.
     optimizer = LBFGS(model.parameters(), max_iter=k, max_eval=25 * k)
-
-    def closure() -> Any:
-        optimizer.zero_grad()
-        loss = nn.MSELoss()(model(problem["X"]), problem["y"].reshape(-1, 1))
-        loss.backward()
-        return loss
-
-    optimizer.step(closure)
+    fit(model, nn.MSELoss(), optimizer, (problem["X"], problem["y"]), epochs=1,
+        batch_size=len(problem["X"]), regime="full", shuffle=False, progress=False)  # fmt: skip
     return model[0].weight.data.ravel().copy()
 
 

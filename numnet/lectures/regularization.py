@@ -18,9 +18,9 @@ its training loss keeps falling while its test loss rises. Each cure changes one
 - early stopping: hold out part of the training points, stop when their loss has not
   improved for a while and keep the best weights.
 
-Library pieces: ``numnet.optim.l2_penalty``, ``numnet.optim.max_norm_``,
-``numnet.nn.Dropout(p, mode=...)``, ``numnet.nn.GaussianNoise``. The L1 proximal step is
-written here (``soft_threshold_``): ``numnet.optim.l1_penalty`` gives the subgradient only.
+Library pieces: ``numnet.optim.l2_penalty``, ``numnet.optim.soft_threshold_`` (the L1
+proximal step; ``numnet.optim.l1_penalty`` gives the subgradient only),
+``numnet.optim.max_norm_``, ``numnet.nn.Dropout(p, mode=...)``, ``numnet.nn.GaussianNoise``.
 """
 
 from __future__ import annotations
@@ -88,19 +88,6 @@ def build(method: str, width: int, seed: int) -> Any:
     return nn.Sequential(*layers)
 
 
-def soft_threshold_(weights: list[Any], threshold: float) -> None:
-    """The proximal step of t·Σ|w|, in place: ``w ← sign(w) · max(|w| − t, 0)``.
-
-    >>> import numnet
-    >>> w = numnet.Tensor([[-0.3, 0.05, 0.3]])
-    >>> soft_threshold_([w], 0.1)
-    >>> (w.data == 0).tolist(), float(abs(w.data[0, 0] + 0.2)) < 1e-6
-    ([[False, True, False]], True)
-    """
-    for w in weights:
-        w.data[:] = np.sign(w.data) * np.maximum(np.abs(w.data) - threshold, 0.0)
-
-
 def weight_matrices(model: Any) -> list[Any]:
     """The weight matrices (the tensors penalized, constrained and counted)."""
     return [p for p in model.parameters() if p.ndim >= 2]
@@ -138,7 +125,8 @@ def train(
         loss.backward()
         optimizer.step()
         if method == "L1":
-            soft_threshold_(weight_matrices(model), LR * L1_ALPHA)
+            # proximal step of η·α·Σ|w| after the gradient step (ISTA; the usual heuristic for Adam)
+            optim.soft_threshold_(model.parameters(), LR * L1_ALPHA)
         elif method == "max-norm":
             optim.max_norm_(model.parameters(), MAX_NORM)
         if method == "early stopping":

@@ -118,8 +118,8 @@ def run(
     ax = fig.add_subplot()
     for name, values in norms.items():
         # one "layer.weight" entry per hidden layer: plot_gradient_norms draws one line of them
-        plot_gradient_norms({f"{i}.weight": v for i, v in enumerate(values)}, ax=ax, title=None)
-        ax.lines[-1].set_label(name)
+        weights = {f"{i}.weight": v for i, v in enumerate(values)}
+        plot_gradient_norms(weights, ax=ax, title=None, label=name)
     ax.legend(title="network", fontsize="small")
     ax.set_xlabel(f"hidden layer (0 = input side, {depth - 1} = next to the output)")
     ax.set_ylabel("‖∂L/∂W‖₂ (log scale)")

@@ -9,7 +9,8 @@ equation in its docstring. They match ``torch.optim`` step for step.
 - :mod:`numnet.optim.lr_scheduler`: ``StepLR``, ``ExponentialLR``,
   ``CosineAnnealingLR``, ``LinearLR``, ``ReduceLROnPlateau``.
 - Regularization: :func:`l1_penalty` and :func:`l2_penalty` (terms of the
-  loss, weight matrices only by default), :func:`max_norm_` (a constraint on
+  loss, weight matrices only by default), :func:`soft_threshold_` (the proximal
+  step of the L1 penalty: exact zeros), :func:`max_norm_` (a constraint on
   each unit's incoming weights), gradient noise (:func:`add_grad_noise_`,
   :class:`GradientNoise`), clipping (:func:`clip_grad_norm_`, :func:`clip_grad_value_`).
 - :func:`parameters_to_vector` and :func:`vector_to_parameters`: vec(θ), column-major.
@@ -42,6 +43,7 @@ from numnet.optim.lr_scheduler import (
 from numnet.optim.noise import GradientNoise, add_grad_noise_
 from numnet.optim.optimizer import Optimizer
 from numnet.optim.penalties import l1_penalty, l2_penalty
+from numnet.optim.proximal import soft_threshold_
 from numnet.optim.rmsprop import RMSprop
 from numnet.optim.sgd import SGD
 from numnet.optim.vector import parameters_to_vector, vector_to_parameters
@@ -50,6 +52,6 @@ __all__ = [
     "Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "LBFGS",
     "lr_scheduler", "LRScheduler", "StepLR", "ExponentialLR", "CosineAnnealingLR", "LinearLR",
     "ReduceLROnPlateau",
-    "l1_penalty", "l2_penalty", "max_norm_", "add_grad_noise_", "GradientNoise",
+    "l1_penalty", "l2_penalty", "soft_threshold_", "max_norm_", "add_grad_noise_", "GradientNoise",
     "clip_grad_norm_", "clip_grad_value_", "parameters_to_vector", "vector_to_parameters",
 ]  # fmt: skip

@@ -72,6 +72,9 @@ class LBFGS(Optimizer):
     array([ 1., -3.])
     """
 
+    # step() re-evaluates the loss itself, so numnet.train.fit passes it a closure
+    requires_closure = True
+
     def __init__(
         self,
         params: Iterable[Tensor],

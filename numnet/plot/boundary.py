@@ -97,6 +97,7 @@ def plot_decision_boundary(
     ax: Axes | None = None,
     title: str | None = None,
     feature_names: Sequence[str] = ("$x_1$", "$x_2$"),
+    legend: bool = True,
     dpi: int = 120,
 ) -> Figure:
     """Decision regions of a 2-D classifier, with the data coloured by class.
@@ -158,6 +159,9 @@ def plot_decision_boundary(
         Replaces the default title (the accuracies).
     feature_names : (str, str)
         Axis labels.
+    legend : bool
+        Draw the legend (class colours, train/test markers); False for the
+        panels of a grid that shares one legend.
     dpi : int
         Resolution of the saved PNG.
 
@@ -181,6 +185,9 @@ def plot_decision_boundary(
     >>> fig = plot_decision_boundary(lambda X: X[:, :1], X, y, resolution=20)
     >>> fig.axes[0].get_title()
     'train accuracy 1.000'
+    >>> fig = plot_decision_boundary(lambda X: X[:, :1], X, y, resolution=20, legend=False)
+    >>> fig.axes[0].get_legend() is None
+    True
     """
     X = _check_points(X, "X")
     if (X_test is None) != (y_test is None):
@@ -191,6 +198,8 @@ def plot_decision_boundary(
         raise ValueError(f"resolution must be an integer of at least 2, got {resolution!r}")
     if padding < 0:
         raise ValueError(f"padding must be non-negative, got {padding}")
+    if not isinstance(legend, (bool, np.bool_)):
+        raise TypeError(f"legend must be True or False, got {legend!r}")
     if output == "auto":
         if isinstance(model, Module):
             output = "logits"
@@ -276,14 +285,17 @@ def plot_decision_boundary(
         )  # fmt: skip
         acc = _accuracy(model, X_test, test_index, output, threshold, classes_array, method)
         parts.append(f"test accuracy {acc:.3f}")
-    handles: list[Any] = [
-        Patch(facecolor=colors[i], edgecolor="k", label=str(label))
-        for i, label in enumerate(classes_array.tolist())
-    ]
-    handles.append(Line2D([], [], marker="o", ls="none", color="0.5", mec="k", label="train"))
-    if X_test is not None:
-        handles.append(Line2D([], [], marker="^", ls="none", color="0.5", mec="k", label="test"))
-    ax.legend(handles=handles, fontsize="small", loc="best", framealpha=0.8)
+    if legend:
+        handles: list[Any] = [
+            Patch(facecolor=colors[i], edgecolor="k", label=str(label))
+            for i, label in enumerate(classes_array.tolist())
+        ]
+        handles.append(Line2D([], [], marker="o", ls="none", color="0.5", mec="k", label="train"))
+        if X_test is not None:
+            handles.append(
+                Line2D([], [], marker="^", ls="none", color="0.5", mec="k", label="test")
+            )
+        ax.legend(handles=handles, fontsize="small", loc="best", framealpha=0.8)
     ax.set_xlim(g1[0], g1[-1])
     ax.set_ylim(g2[0], g2[-1])
     ax.set_xlabel(feature_names[0])

@@ -68,6 +68,7 @@ def plot_gradient_norms(
     *,
     ax: Axes | None = None,
     title: str | None = "gradient L2 norm per layer",
+    label: str | None = None,
     dpi: int = 120,
 ) -> Figure:
     """Gradient norm per layer: the vanishing/exploding-gradient picture.
@@ -80,6 +81,9 @@ def plot_gradient_norms(
     Zero norms cannot sit on a log axis; they are left out and counted in the
     legend. With at most 16 layers each x tick also names its module.
 
+    To compare networks, call it once per network on the same ``ax`` with a
+    ``label`` each: the lines overlay, each named in one legend.
+
     Parameters
     ----------
     norms_or_model : dict of str to float, or Module
@@ -91,6 +95,11 @@ def plot_gradient_norms(
     ax : Axes, optional
         Draw into this Axes instead of a new figure.
     title : str or None
+    label : str, optional
+        Name of these norms in the legend (e.g. the network's): the line of a
+        single parameter kind is labelled ``label``, those of several kinds
+        ``"label: kind"``, and the legend has no "parameter" title. Default:
+        the kind alone.
     dpi : int
 
     Returns
@@ -103,6 +112,15 @@ def plot_gradient_norms(
     >>> fig = plot_gradient_norms(norms)
     >>> [(line.get_label(), line.get_ydata().tolist()) for line in fig.axes[0].lines]
     [('weight', [0.001, 0.1]), ('bias', [0.0002, 0.05])]
+
+    Two networks on one Axes:
+
+    >>> ax = fig.axes[0]
+    >>> ax.clear()
+    >>> for name, decay in (("tanh", 1e-2), ("relu", 0.5)):
+    ...     _ = plot_gradient_norms({f"{i}.weight": decay**i for i in range(4)}, ax=ax, label=name)
+    >>> [text.get_text() for text in ax.get_legend().get_texts()]
+    ['tanh', 'relu']
     """
     if isinstance(norms_or_model, Module):
         norms = gradient_norms(norms_or_model)
@@ -115,6 +133,8 @@ def plot_gradient_norms(
         )
     if not norms:
         raise ValueError("no gradient norms to plot (the dict is empty)")
+    if label is not None and not isinstance(label, str):
+        raise TypeError(f"label must be a str or None, got {type(label).__name__}")
     layers: list[str] = []
     kinds: dict[str, dict[int, float]] = {}
     for name, value in norms.items():
@@ -134,8 +154,9 @@ def plot_gradient_norms(
         zeros = int(np.sum(value == 0)) if log else 0
         if zeros:
             index, value = index[value > 0], value[value > 0]
-        label = kind + (f" ({zeros} zero norms not shown)" if zeros else "")
-        ax.plot(index, value, marker=markers[number % len(markers)], ms=4, lw=1.2, label=label)
+        name = kind if label is None else label if len(kinds) == 1 else f"{label}: {kind}"
+        name += f" ({zeros} zero norms not shown)" if zeros else ""
+        ax.plot(index, value, marker=markers[number % len(markers)], ms=4, lw=1.2, label=name)
     if log:
         ax.set_yscale("log")
     xlabel = "layer index (0 = input side)"
@@ -155,7 +176,7 @@ def plot_gradient_norms(
     ax.set_xlabel(xlabel)
     ax.set_ylabel("‖gradient‖₂")
     ax.grid(True, which="both" if log else "major", alpha=0.3)
-    ax.legend(fontsize="small", title="parameter")
+    ax.legend(fontsize="small", title="parameter" if label is None else None)
     if title is not None:
         ax.set_title(title)
     return _finish(fig, path, dpi)

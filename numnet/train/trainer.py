@@ -9,6 +9,10 @@ One epoch, in the regime the lectures name:
   all rows, accumulated chunk by chunk (``batch_size`` rows at a time) so
   memory stays O(batch_size × features) whatever the data size.
 
+Optimizers that re-evaluate the loss inside ``step`` (L-BFGS, seed 001's BFGS)
+get a closure each step; see :class:`Trainer`. Regime ``"full"`` is theirs:
+one L-BFGS run of ``max_iter`` iterations per epoch on the loss over all rows.
+
 Ctrl-C stops after the current step and writes a checkpoint; ``resume=path``
 continues from it bit for bit, as if the run had never stopped.
 """
@@ -19,7 +23,7 @@ import math
 import signal
 import sys
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +67,19 @@ def _optimizer_classes() -> dict[str, type]:
     return {"sgd": optim.SGD, "adam": optim.Adam, "adamw": optim.AdamW, "rmsprop": optim.RMSprop}
 
 
+def _needs_closure(optimizer: Any) -> bool:
+    """Whether ``optimizer.step`` must re-evaluate the loss through a closure (L-BFGS)."""
+    return bool(getattr(optimizer, "requires_closure", False))
+
+
+class _NonFiniteLoss(Exception):
+    """Raised inside a closure to leave the optimizer's step before anything is applied."""
+
+    def __init__(self, value: float) -> None:
+        super().__init__(value)
+        self.value = value
+
+
 def _choice(kind: str, name: str, options: dict[str, type]) -> type:
     try:
         return options[name]
@@ -85,7 +102,9 @@ class Trainer:
         ``"perceptron"``, ``"poisson"``, ``"mape"``.
     optimizer : Optimizer or str
         An optimizer over ``model.parameters()``, or ``"sgd"``, ``"adam"``,
-        ``"adamw"``, ``"rmsprop"`` built with ``lr``.
+        ``"adamw"``, ``"rmsprop"`` built with ``lr``. An optimizer whose step
+        needs a closure (:class:`~numnet.optim.LBFGS`, or any with
+        ``requires_closure = True``) is driven as described in the Notes.
     lr : float, optional
         Learning rate when ``optimizer`` is a name (default 0.01 for SGD,
         0.001 otherwise).
@@ -107,6 +126,30 @@ class Trainer:
     progress : bool
         Show a progress bar (Rich) with loss, metrics, samples/s and ETA; a
         plain line per epoch when the output is not a terminal.
+
+    Notes
+    -----
+    **Closure optimizers (L-BFGS).** Each step calls ``optimizer.step(closure)``;
+    every call of the closure zeroes the gradients, computes the step's loss
+    plus the penalties at the current parameters, calls ``backward()`` and
+    returns that objective, the function the optimizer minimizes:
+
+    * ``regime="full"`` (the natural one): the objective is the loss over all
+      rows, accumulated chunk by chunk (``batch_size`` rows at a time) at every
+      evaluation, exactly as a full-batch gradient step accumulates it. One
+      epoch is one ``step``, i.e. up to ``max_iter`` L-BFGS iterations.
+    * ``"minibatch"`` and ``"stochastic"``: each batch gets its own closure and
+      step, so L-BFGS minimizes each batch's loss in turn (allowed, but it
+      chases every batch; prefer ``"full"``).
+
+    The first evaluation of a step is at the weights the step starts from: its
+    data loss is the one logged (penalties excluded, as for every optimizer),
+    its outputs feed the metrics, and the NaN guard checks it. Later
+    evaluations are the line search's trial points; a non-finite loss there is
+    the optimizer's to handle (SciPy's L-BFGS-B backtracks and keeps its last
+    accepted iterate). A checkpoint holds the optimizer's ``state_dict``;
+    numnet's LBFGS carries no curvature pairs from one step to the next, so a
+    resumed run repeats the uninterrupted one bit for bit.
 
     Examples
     --------
@@ -154,6 +197,7 @@ class Trainer:
         if not (hasattr(optimizer, "step") and hasattr(optimizer, "zero_grad")):
             raise TypeError(f"fit: optimizer must be an Optimizer or a name, got {optimizer!r}")
         self.optimizer = optimizer
+        self.needs_closure = _needs_closure(optimizer)
         for name, value in (("l1", l1), ("l2", l2)):
             if not (isinstance(value, (int, float)) and math.isfinite(value) and value >= 0):
                 raise ValueError(f"fit: {name} must be a finite number >= 0, got {value!r}")
@@ -226,6 +270,8 @@ class Trainer:
 
     def _step(self, X: np.ndarray, y: Any, totals: EpochTotals) -> float | None:
         """Forward, loss, backward, update on one batch: the loss, or None when not finite."""
+        if self.needs_closure:
+            return self._closure_step(lambda: iter([(X, y)]), len(X), totals, chunked=False)
         self.optimizer.zero_grad()
         output, loss = self._forward(X, y)
         value = loss.item()
@@ -239,8 +285,10 @@ class Trainer:
 
     def _full_step(self, loader: Any, epoch: int, totals: EpochTotals) -> float | None:
         """One gradient step on the whole data, gradients summed chunk by chunk (seed 002)."""
-        self.optimizer.zero_grad()
         n = loader.n_samples
+        if self.needs_closure:
+            return self._closure_step(lambda: loader.batches(epoch), n, totals, chunked=True)
+        self.optimizer.zero_grad()
         for X, y in loader.batches(epoch):
             output, loss = self._forward(X, y)
             value = loss.item()
@@ -254,6 +302,59 @@ class Trainer:
             penalty.backward()
         self.optimizer.step()
         return totals.logs()["loss"]
+
+    def _closure_step(
+        self,
+        batches: Callable[[], Iterator[tuple[np.ndarray, Any]]],
+        n: int,
+        totals: EpochTotals,
+        chunked: bool,
+    ) -> float | None:
+        """One ``optimizer.step(closure)`` on the rows of ``batches()`` (see the class Notes).
+
+        ``chunked``: the rows come in chunks whose losses are weighted n_chunk / n
+        (mean losses), as in :meth:`_full_step`; otherwise one batch, as in :meth:`_step`.
+        Returns the data loss at the step's start, or None when it is not finite.
+        """
+        from numnet.tensor import _constant
+
+        start_loss: list[float] = []  # the data loss of the first evaluation
+
+        def closure() -> Any:
+            first = not start_loss
+            self.optimizer.zero_grad()
+            objective = 0.0
+            for X, y in batches():
+                output, loss = self._forward(X, y)
+                value = loss.item()
+                if first and self.nan_guard and not math.isfinite(value):
+                    raise _NonFiniteLoss(value)
+                if first:
+                    totals.update(value, len(X), y, output.data)
+                if not chunked:
+                    if first:
+                        start_loss.append(value)
+                    penalty = self._penalty()
+                    total = loss if penalty is None else loss + penalty
+                    total.backward()
+                    return total
+                # The mean over all rows is Σ_chunks (n_chunk / n) · mean over the chunk.
+                weight = len(X) / n if self.mean_loss else 1.0
+                (loss * weight if self.mean_loss else loss).backward()
+                objective += value * weight
+            if first:
+                start_loss.append(totals.logs()["loss"])
+            penalty = self._penalty()
+            if penalty is not None:
+                penalty.backward()
+                objective += penalty.item()
+            return _constant(np.float64(objective))
+
+        try:
+            self.optimizer.step(closure)
+        except _NonFiniteLoss as error:
+            return self._non_finite(error.value)
+        return start_loss[0]
 
     def _non_finite(self, value: float) -> None:
         parameters = list(self.model.parameters())
@@ -588,6 +689,14 @@ def fit(
     ...               epochs=20, batch_size=10, progress=False)
     >>> history["loss"][-1] < 1e-3
     True
+
+    L-BFGS needs a closure; ``fit`` writes it (one L-BFGS run per full-batch epoch):
+
+    >>> model = nn.Sequential(nn.Linear(3, 1, rng=rng, dtype=np.float64))
+    >>> history = fit(model, "mse", optim.LBFGS(model.parameters(), max_iter=50), (X, y),
+    ...               epochs=2, regime="full", progress=False)
+    >>> model[0].weight.data.round(4)  # y = X @ [1, -2, 0.5] exactly
+    array([[ 1. , -2. ,  0.5]])
     """
     trainer = Trainer(
         model, loss, optimizer, lr=lr, metrics=metrics, callbacks=callbacks,

@@ -49,8 +49,9 @@ def test_dropout_modes_same_expected_activation(result):
 
 
 def test_soft_threshold():
+    # the demo's L1 step is the library's proximal step
     w = numnet.Tensor(np.array([[-0.3, -0.05, 0.0, 0.05, 0.3]]))
-    reg.soft_threshold_([w], 0.1)
+    numnet.optim.soft_threshold_([w], 0.1)
     np.testing.assert_allclose(w.data, [[-0.2, 0.0, 0.0, 0.0, 0.2]])
     assert np.count_nonzero(w.data == 0) == 3
 
