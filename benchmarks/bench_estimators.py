@@ -1,6 +1,7 @@
 """numnet's MLPClassifier against scikit-learn's on digits: time to train and test accuracy.
 
     python benchmarks/bench_estimators.py [--repeats 3] [--epochs 200] [--threads 1] [--hidden 64]
+                                          [--profile]
 
 Digits (1797 × 64) standardized on an 80/20 stratified split (seed 0). Both
 estimators get the same architecture, solver adam, batch size 200 ("auto"),
@@ -15,11 +16,15 @@ numnet's time (above 1: numnet is faster). Target (issue 4): ≥ 3x at equal or
 better test accuracy. ``--threads`` sets the BLAS threads of both sides (default
 1: on matrices this small a second thread mostly adds hand-off cost, and on a
 shared machine it makes every timing erratic; 0 leaves BLAS's own default).
+``--profile`` instead runs cProfile over one numnet float32 fit per
+architecture and prints the functions that take the most time of their own.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import pstats
 import statistics
 import time
 import warnings
@@ -69,6 +74,16 @@ def run(make, X_train, X_test, y_train, y_test) -> tuple[float, float]:
     return seconds, estimator.score(X_test, y_test)
 
 
+def profile(hidden: tuple[int, ...], epochs: int, X_train, y_train) -> None:
+    make, _ = contestants(hidden, epochs)["numnet float32"]
+    profiler = cProfile.Profile()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        profiler.runcall(make().fit, X_train, y_train)
+    print(f"\nhidden_layer_sizes={hidden}: numnet float32, {epochs} epochs under cProfile")
+    pstats.Stats(profiler).sort_stats("tottime").print_stats(15)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
@@ -77,12 +92,18 @@ def main() -> None:
     parser.add_argument(
         "--hidden", action="append", help="an architecture such as 128,64 (repeatable)"
     )
+    parser.add_argument("--profile", action="store_true", help="cProfile numnet's fit instead")
     args = parser.parse_args()
     X_train, X_test, y_train, y_test = digits()
     threads = args.threads or "BLAS default"
     architectures = ARCHITECTURES
     if args.hidden:
         architectures = [tuple(int(u) for u in h.split(",")) for h in args.hidden]
+    if args.profile:
+        with threadpool_limits(args.threads or None):
+            for hidden in architectures:
+                profile(hidden, args.epochs, X_train, y_train)
+        return
     print(
         f"digits: {len(X_train)} train / {len(X_test)} test, adam, batch 200, "
         f"{args.epochs} epochs, {args.repeats} repeats, BLAS threads {threads}"

@@ -217,7 +217,10 @@ def run_backward(root, grad: np.ndarray, retain_graph: bool) -> None:
     for leaf, g in pending.items():  # only leaves are left
         if leaf._hooks:
             g = _hooks_and_retain(leaf, g)
-        _accumulate_leaf(leaf, g, adopted)
+        if leaf.grad is not None:  # the first case of _accumulate_leaf, without the call
+            leaf.grad += g
+        else:
+            _accumulate_leaf(leaf, g, adopted)
 
 
 def _accumulate_leaf(leaf, g: np.ndarray, adopted: set[int]) -> None:

@@ -307,7 +307,10 @@ class Tensor:
                 )
             grad = np.array(1, dtype=self.data.dtype).reshape(self.data.shape)
         else:
-            grad = np.array(_to_array(grad, dtype=self.data.dtype), dtype=self.data.dtype)
+            if type(grad) is np.ndarray and grad.dtype == self.data.dtype:
+                grad = grad.copy()  # the common case, without the conversions below
+            else:
+                grad = np.array(_to_array(grad, dtype=self.data.dtype), dtype=self.data.dtype)
             if grad.shape != self.shape:
                 raise ValueError(
                     f"backward(grad=...) got grad of shape {grad.shape} for a tensor of shape "

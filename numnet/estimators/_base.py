@@ -24,6 +24,7 @@ import numnet.functional as F
 from numnet import nn
 from numnet.autograd import no_grad
 from numnet.optim import LBFGS, SGD, Adam
+from numnet.optim.optimizer import _tiled_vector
 
 # scikit-learn's names, plus numnet's smooth activations
 ACTIVATIONS: dict[str, type[nn.Module]] = {
@@ -212,7 +213,9 @@ class BaseMLP(BaseEstimator):
             layers.append(activation())
             if self.dropout > 0:
                 layers.append(nn.Dropout(float(self.dropout), rng=rng.spawn(1)[0]))
-        return nn.Sequential(*layers)
+        model = nn.Sequential(*layers)
+        _pack_parameters(_parameter_order(model))
+        return model
 
     @property
     def _linears(self) -> list[nn.Linear]:
@@ -269,6 +272,22 @@ class BaseMLP(BaseEstimator):
         loss.backward(np.asarray(1.0 / n_total, loss.dtype))
         return float(loss.data)
 
+    def _seed_l2(self, n: int) -> float:
+        """Set each weight's gradient to α W / n before backward adds the data loss's; return
+        the penalty α/2 ‖W‖² / n.
+
+        The same gradient as :meth:`_penalize` bit for bit (backward's ``W.grad += ∇``
+        and the penalty's ``W.grad += α W / n`` commute), computed for all weights
+        at once: with the weights packed in one vector (see ``_pack_parameters``),
+        one product and one dot product instead of two calls and a temporary per
+        weight matrix. The gradients are views of one buffer reused every step.
+        """
+        w = self._weight_vector
+        np.multiply(w, self._alpha / n, out=self._l2_grad)
+        for W, view in zip(self._weights, self._l2_grad_views):
+            W.grad = view
+        return float(np.vdot(w, w) * (0.5 * self._alpha)) / n
+
     def _penalize(self, n: int) -> float:
         """Add ∇ of (α/2 ‖W‖² + l1 ‖W‖₁) / n to the weights' gradients; return the penalty.
 
@@ -311,6 +330,10 @@ class BaseMLP(BaseEstimator):
         Y = Y.astype(dtype if Y.dtype.kind == "f" else np.intp, copy=False)
         self._weights = [layer.weight for layer in self._linears]
         self._alpha, self._l1 = float(self.alpha), float(self.l1)
+        self._weight_vector = _tiled_vector([W.data for W in self._weights])
+        if self._weight_vector is not None:
+            self._l2_grad = np.empty_like(self._weight_vector)
+            self._l2_grad_views = _views(self._l2_grad, self._weights)
         if not incremental or getattr(self, "_optimizer", None) is None:
             self._optimizer = self._make_optimizer(incremental)
         if self.solver == "lbfgs":
@@ -350,6 +373,7 @@ class BaseMLP(BaseEstimator):
         params = list(self.model_.parameters())
         if self.solver == "lbfgs":
             return LBFGS(params, max_iter=self.max_iter, max_eval=self.max_fun, gtol=self.tol)
+        params = _parameter_order(self.model_)  # the order they are packed in
         if self.solver == "adam":
             optimizer = Adam(
                 params, self.learning_rate_init, (self.beta_1, self.beta_2), self.epsilon
@@ -455,14 +479,22 @@ class BaseMLP(BaseEstimator):
         n = len(X)
         if self.shuffle:
             order = self._rng.permutation(n)
-            X, Y = X[order], Y[order]
+            # take() gathers the same rows as X[order], about 2x faster (no fancy-index setup)
+            X, Y = X.take(order, axis=0), Y.take(order, axis=0)
         optimizer = self._optimizer
+        # L2 alone on packed weights: seed the gradients with the penalty's (same numbers)
+        seed = self._alpha != 0 and self._l1 == 0 and self._weight_vector is not None
         total = 0.0
         for start in range(0, n, batch):
             stop = min(start + batch, n)
             optimizer.zero_grad()
-            total += self._data_loss(X[start:stop], Y[start:stop], stop - start)
-            total += self._penalize(stop - start) * (stop - start)
+            if seed:
+                penalty = self._seed_l2(stop - start)
+                total += self._data_loss(X[start:stop], Y[start:stop], stop - start)
+            else:
+                total += self._data_loss(X[start:stop], Y[start:stop], stop - start)
+                penalty = self._penalize(stop - start)
+            total += penalty * (stop - start)
             optimizer.step()
         return total / n
 
@@ -564,6 +596,36 @@ class BaseMLP(BaseEstimator):
             state["_optimizer_state"] = optimizer.state_dict()
         state["_optimizer"] = None
         return state
+
+
+def _parameter_order(model: nn.Module) -> list:
+    """The weight matrices of the Linear layers first, then every other parameter."""
+    weights = [m.weight for m in model.modules() if isinstance(m, nn.Linear)]
+    ids = {id(W) for W in weights}
+    return weights + [p for p in model.parameters() if id(p) not in ids]
+
+
+def _pack_parameters(params: list) -> None:
+    """Make the parameters' ``.data`` consecutive views of one vector, in the order given.
+
+    Same tensors, same values. The optimizer then applies each step to the whole
+    network in one NumPy call instead of one per parameter (see
+    ``numnet.optim.FlatGroup``), and the weights, packed first, are one slice
+    for the L2 penalty.
+    """
+    vector = np.empty(sum(p.size for p in params), params[0].dtype)
+    for p, view in zip(params, _views(vector, params)):
+        view[...] = p.data
+        p.data = view
+
+
+def _views(vector: np.ndarray, params: list) -> list[np.ndarray]:
+    """Consecutive views of ``vector`` shaped as ``params``."""
+    views, start = [], 0
+    for p in params:
+        views.append(vector[start : start + p.size].reshape(p.shape))
+        start += p.size
+    return views
 
 
 def _real(

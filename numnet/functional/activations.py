@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 from scipy.special import expit
 
+from numnet.functional._blas import relu as _relu_array
 from numnet.ops.elementwise import exp
 from numnet.tensor import Tensor, _result, as_tensor, unbroadcast
 
@@ -76,7 +77,7 @@ def relu(x: Any) -> Tensor:
     def backward(g):
         return (g * (xd >= 0),)
 
-    return _result(np.maximum(xd, 0), (x,), backward, "relu")
+    return _result(_relu_array(xd), (x,), backward, "relu")
 
 
 def prelu(x: Any, alpha: Any) -> Tensor:

@@ -8,6 +8,7 @@ import numpy as np
 from scipy.special import expit
 
 from numnet.functional._blas import column_sum
+from numnet.functional._blas import relu as _relu
 from numnet.tensor import Tensor, _result, as_tensor
 
 __all__ = ["linear", "dense", "dropout", "DENSE_ACTIVATIONS"]
@@ -83,7 +84,7 @@ DENSE_ACTIVATIONS: dict[str, tuple[Any, Any] | None] = {
     "sigmoid": (expit, lambda g, z, y: g * y * (1 - y)),
     "tanh": (np.tanh, lambda g, z, y: g * (1 - y * y)),
     "arctan": (np.arctan, lambda g, z, y: g / (1 + z * z)),
-    "relu": (lambda z: np.maximum(z, 0), lambda g, z, y: g * (z >= 0)),
+    "relu": (_relu, lambda g, z, y: g * (z >= 0)),
     "softplus": (lambda z: np.logaddexp(0, z), lambda g, z, y: g * expit(z)),
 }
 

@@ -122,9 +122,16 @@ def cross_entropy(
     return _result(_reduce(loss, reduction, denominator), (z,), backward, "cross_entropy")
 
 
+# Up to this many classes, on at least this many rows, the plain cross-entropy runs on zᵀ
+# (on fewer rows the row loops are short and the transposed copy does not pay).
+_FEW_CLASSES, _MANY_ROWS = 16, 64
+
+
 def _plain_cross_entropy(z: Tensor, y: np.ndarray, reduction: str) -> Tensor:
     """The common case (no weights, no smoothing) with the fewest passes over the data."""
     n, classes = z.shape
+    if classes <= _FEW_CLASSES and n >= _MANY_ROWS:
+        return _few_classes_cross_entropy(z, y, reduction)
     picked = _row_starts(n, classes) + y  # flat index of each row's target logit
     shifted = z.data - np.maximum.reduce(z.data, axis=1, keepdims=True)
     e = np.exp(shifted)
@@ -138,6 +145,34 @@ def _plain_cross_entropy(z: Tensor, y: np.ndarray, reduction: str) -> Tensor:
         scale = _reduction_grad(g, n, reduction)
         grad *= scale[:, None] if reduction == "none" else scale
         return (grad,)
+
+    return _result(_reduce(loss, reduction), (z,), backward, "cross_entropy")
+
+
+def _few_classes_cross_entropy(z: Tensor, y: np.ndarray, reduction: str) -> Tensor:
+    """:func:`_plain_cross_entropy` computed on a (classes, n) copy of the logits.
+
+    In the (n, classes) layout every per-row step (the row maximum, its
+    subtraction, the division by the row sums) is a loop over n rows of a few
+    elements, where NumPy spends its time starting the rows: 3-5x slower on
+    (200, 10) than the same steps on a few rows of length n. The arithmetic is
+    the same elementwise; only Σ_j e^(z_ij − m_i) is summed in class order.
+    The gradient comes back as the transpose of a (classes, n) array.
+    """
+    n, classes = z.shape
+    picked = y * n + _arange(n)  # flat index of each sample's target (y_i, i) in (classes, n)
+    shifted = z.data.T.copy()
+    shifted -= np.maximum.reduce(shifted, axis=0)
+    e = np.exp(shifted)
+    total = np.add.reduce(e, axis=0)
+    loss = np.log(total)
+    loss -= shifted.take(picked)
+
+    def backward(g):
+        grad = e / total
+        grad.ravel()[picked] -= 1  # a view: grad is a fresh C-ordered array
+        grad *= _reduction_grad(g, n, reduction)  # 'none': g of shape (n,) scales the columns
+        return (grad.T,)
 
     return _result(_reduce(loss, reduction), (z,), backward, "cross_entropy")
 
@@ -219,6 +254,14 @@ def _row_starts(n: int, classes: int) -> np.ndarray:
     starts = np.arange(0, n * classes, classes)
     starts.flags.writeable = False
     return starts
+
+
+@functools.lru_cache(maxsize=64)
+def _arange(n: int) -> np.ndarray:
+    """0, 1, ..., n − 1 (read-only, cached)."""
+    index = np.arange(n)
+    index.flags.writeable = False
+    return index
 
 
 def _bad_class(y: np.ndarray, classes: int, name: str) -> ValueError:

@@ -344,6 +344,11 @@ class FlatGroup:
     step's time. Elementwise arithmetic does not depend on the layout, so
     the results are bit for bit those of the per-parameter loop.
 
+    Parameters whose ``.data`` are already consecutive views of one vector, in
+    group order (as ``numnet.estimators`` lays out its networks), are updated
+    through that vector in one call, as long as each ``.data`` is still the
+    array it was when the group was built.
+
     Attributes
     ----------
     state : dict of str to ndarray
@@ -367,6 +372,8 @@ class FlatGroup:
         self.buf = np.empty(size, dtype)
         self.grad_views = self._views(self.grad)
         self.buf_views = self._views(self.buf)
+        self.param_arrays = [p.data for p in self.params]
+        self.param_vector = _tiled_vector(self.param_arrays)
         self.state = {}
         for name in arrays:
             flat = self.state[name] = np.zeros(size, dtype)
@@ -409,5 +416,34 @@ class FlatGroup:
 
     def apply_step(self) -> None:
         """θ ← θ − Δ, in place, Δ being what the rule wrote into ``buf``."""
-        for p, delta in zip(self.params, self.buf_views):
+        params = self.params
+        if self.param_vector is not None:
+            for p, a in zip(params, self.param_arrays):
+                if p.data is not a:
+                    break
+            else:
+                self.param_vector -= self.buf
+                return
+        for p, delta in zip(params, self.buf_views):
             p.data -= delta
+
+
+def _tiled_vector(arrays: list[np.ndarray]) -> np.ndarray | None:
+    """The 1-D array that ``arrays`` tile in order, as C-contiguous views of one base, or None."""
+    base = arrays[0].base
+    if base is None or base.ndim != 1 or not base.flags.c_contiguous:
+        return None
+    itemsize = base.itemsize
+    origin = base.__array_interface__["data"][0]
+    start = (arrays[0].__array_interface__["data"][0] - origin) // itemsize
+    end = start
+    for a in arrays:
+        if (
+            a.base is not base
+            or a.dtype != base.dtype
+            or not a.flags.c_contiguous
+            or a.__array_interface__["data"][0] != origin + end * itemsize
+        ):
+            return None
+        end += a.size
+    return base[start:end]
