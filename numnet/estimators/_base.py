@@ -24,7 +24,7 @@ import numnet.functional as F
 from numnet import nn
 from numnet.autograd import no_grad
 from numnet.optim import LBFGS, SGD, Adam
-from numnet.optim.optimizer import _tiled_vector
+from numnet.optim.optimizer import _tiled_vector, _views
 
 # scikit-learn's names, plus numnet's smooth activations
 ACTIVATIONS: dict[str, type[nn.Module]] = {
@@ -488,11 +488,10 @@ class BaseMLP(BaseEstimator):
         for start in range(0, n, batch):
             stop = min(start + batch, n)
             optimizer.zero_grad()
-            if seed:
+            if seed:  # before backward, which then adds the data loss's gradient
                 penalty = self._seed_l2(stop - start)
-                total += self._data_loss(X[start:stop], Y[start:stop], stop - start)
-            else:
-                total += self._data_loss(X[start:stop], Y[start:stop], stop - start)
+            total += self._data_loss(X[start:stop], Y[start:stop], stop - start)
+            if not seed:
                 penalty = self._penalize(stop - start)
             total += penalty * (stop - start)
             optimizer.step()
@@ -617,15 +616,6 @@ def _pack_parameters(params: list) -> None:
     for p, view in zip(params, _views(vector, params)):
         view[...] = p.data
         p.data = view
-
-
-def _views(vector: np.ndarray, params: list) -> list[np.ndarray]:
-    """Consecutive views of ``vector`` shaped as ``params``."""
-    views, start = [], 0
-    for p in params:
-        views.append(vector[start : start + p.size].reshape(p.shape))
-        start += p.size
-    return views
 
 
 def _real(

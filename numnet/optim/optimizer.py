@@ -383,11 +383,7 @@ class FlatGroup:
                 entry[name] = view
 
     def _views(self, flat: np.ndarray) -> list[np.ndarray]:
-        views, start = [], 0
-        for p in self.params:
-            views.append(flat[start : start + p.size].reshape(p.shape))
-            start += p.size
-        return views
+        return _views(flat, self.params)
 
     def advance(self) -> int:
         """Count one more step for every parameter; return the new step number t."""
@@ -426,6 +422,15 @@ class FlatGroup:
                 return
         for p, delta in zip(params, self.buf_views):
             p.data -= delta
+
+
+def _views(vector: np.ndarray, params: list) -> list[np.ndarray]:
+    """Consecutive views of ``vector`` shaped as ``params`` (tensors or arrays), in order."""
+    views, start = [], 0
+    for p in params:
+        views.append(vector[start : start + p.size].reshape(p.shape))
+        start += p.size
+    return views
 
 
 def _tiled_vector(arrays: list[np.ndarray]) -> np.ndarray | None:
